@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// wasm2native: an ahead-of-time WebAssembly-to-native compiler on the LLVM C API.
+import PackageDescription
+
+/// Where Debian's `llvm-19-dev` puts the LLVM C API. `scripts/setup.sh` installs it.
+let llvmPrefix = "/usr/lib/llvm-19"
+
+/// `W2N_WARNINGS_AS_ERRORS=1` (set by CI) turns compiler warnings into errors.
+let warningsAsErrors = Context.environment["W2N_WARNINGS_AS_ERRORS"] == "1"
+let strictSwift: [SwiftSetting] = warningsAsErrors ? [.unsafeFlags(["-warnings-as-errors"])] : []
+
+let llvmSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(llvmPrefix)/include"])]
+let llvmLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-L\(llvmPrefix)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvmPrefix)/lib"]),
+    .linkedLibrary("LLVM-19"),
+]
+
+let package = Package(
+    name: "wasm2native",
+    products: [
+        .executable(name: "wasm2native", targets: ["wasm2native"]),
+        .library(name: "WasmParser", targets: ["WasmParser"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Decoding and validation; the typed module IR every other target reads. No LLVM.
+        .target(name: "WasmParser", swiftSettings: strictSwift),
+
+        // The LLVM C API as a Swift module. Only Lowering and Codegen (and their tests) import it.
+        .systemLibrary(name: "CLLVM", path: "Sources/CLLVM"),
+
+        // The spec-suite harness: converts .wast files, classifies them by feature, runs commands.
+        .target(name: "SpecHarness", dependencies: ["WasmParser"], swiftSettings: strictSwift),
+
+        // Command implementations (testable); `wasm2native` is only its @main.
+        .target(
+            name: "Wasm2NativeDriver",
+            dependencies: [
+                "WasmParser",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(name: "wasm2native", dependencies: ["Wasm2NativeDriver"], swiftSettings: strictSwift),
+
+        // Developer tools: the spec harness, the mutation robustness run, parser benchmarks.
+        .executableTarget(
+            name: "w2n-dev",
+            dependencies: [
+                "WasmParser", "SpecHarness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        .testTarget(name: "WasmParserTests", dependencies: ["WasmParser"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "CLLVMTests",
+            dependencies: ["CLLVM"],
+            swiftSettings: llvmSwiftSettings + strictSwift,
+            linkerSettings: llvmLinkerSettings
+        ),
+        .testTarget(name: "DriverTests", dependencies: ["Wasm2NativeDriver"], swiftSettings: strictSwift),
+    ]
+)

@@ -1,0 +1,3 @@
+import Wasm2NativeDriver
+
+RootCommand.mainWithUsageExitCode()
