@@ -31,6 +31,15 @@ let package = Package(
         // The LLVM C API as a Swift module. Only Lowering and Codegen (and their tests) import it.
         .systemLibrary(name: "CLLVM", path: "Sources/CLLVM"),
 
+        // Validated wasm -> LLVM IR. With Codegen, the only target that imports CLLVM.
+        .target(
+            name: "Lowering", dependencies: ["WasmParser", "CLLVM"],
+            swiftSettings: llvmSwiftSettings + strictSwift, linkerSettings: llvmLinkerSettings),
+
+        // C, libc only: memories, traps, tables, instantiation, `main`, WASI. The same sources are
+        // compiled for the host (the interpreter, tests) and, by Codegen, for each target.
+        .target(name: "RuntimeSupport", path: "Sources/RuntimeSupport"),
+
         // The spec-suite harness: converts .wast files, classifies them by feature, runs commands.
         .target(name: "SpecHarness", dependencies: ["WasmParser"], swiftSettings: strictSwift),
 
@@ -62,6 +71,7 @@ let package = Package(
             swiftSettings: llvmSwiftSettings + strictSwift,
             linkerSettings: llvmLinkerSettings
         ),
+        .testTarget(name: "SpecHarnessTests", dependencies: ["SpecHarness"], swiftSettings: strictSwift),
         .testTarget(name: "DriverTests", dependencies: ["Wasm2NativeDriver"], swiftSettings: strictSwift),
     ]
 )

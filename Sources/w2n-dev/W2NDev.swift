@@ -1,0 +1,18 @@
+// w2n-dev: developer tools of wasm2native (not shipped).
+//
+//   w2n-dev spectest        run the spec suite through an engine (today: the parser)
+//   w2n-dev classify        show how the feature rule classifies the suite's modules
+//   w2n-dev mutate          robustness run: mutated suite modules through validateModule
+//   w2n-dev bench-validate  time validateModule on one file
+
+import ArgumentParser
+
+/// The developer tool's root command.
+@main
+struct W2NDev: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "w2n-dev",
+        abstract: "Developer tools for wasm2native: spec suite, robustness run, parser benchmark.",
+        subcommands: [SpecTestCommand.self, ClassifyCommand.self, MutateCommand.self, BenchValidateCommand.self]
+    )
+}
