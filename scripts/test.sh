@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test: set up, release build, unit tests, the generated-code check, the spec suite and
+# the mutation robustness run. Stops at the first failing step with its exit status.
+#
+#   scripts/test.sh
+#
+# Environment:
+#   W2N_TESTSUITE            the spec testsuite (default: ../shared/testsuite beside the repository)
+#   W2N_WARNINGS_AS_ERRORS=1 compiler warnings fail the build (read by Package.swift; CI sets it)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+
+testsuite="${W2N_TESTSUITE:-$root/../shared/testsuite}"
+summary=()
+started=$SECONDS
+
+# Runs one named step; on failure prints which step failed and exits with its status.
+step() {
+    local name="$1"
+    shift
+    printf '\n==> %s\n' "$name"
+    local begin=$SECONDS status=0
+    "$@" || status=$?
+    local took=$((SECONDS - begin))
+    if ((status != 0)); then
+        printf '\ntest.sh: FAILED: %s (exit %d after %ds)\n' "$name" "$status" "$took" >&2
+        printf 'test.sh: command: %s\n' "$*" >&2
+        exit "$status"
+    fi
+    summary+=("$(printf '  ok  %4ds  %s' "$took" "$name")")
+}
+
+step "setup" scripts/setup.sh
+# shellcheck source=scripts/tool-paths.sh
+source scripts/tool-paths.sh
+
+if [[ ! -d "$testsuite" ]]; then
+    printf 'test.sh: FAILED: no spec testsuite at %s (set W2N_TESTSUITE)\n' "$testsuite" >&2
+    exit 1
+fi
+testsuite="$(cd "$testsuite" && pwd)"
+
+step "swift build -c release" swift build -c release
+step "swift test" swift test
+step "generated code is up to date" python3 Utilities/generate.py --check
+step "spec suite ($testsuite)" .build/release/w2n-dev spectest --testsuite "$testsuite"
+step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
+
+printf '\ntest.sh: summary\n'
+printf '%s\n' "${summary[@]}"
+printf 'test.sh: all %d steps passed in %ds\n' "${#summary[@]}" "$((SECONDS - started))"
