@@ -36,6 +36,11 @@ let package = Package(
             name: "Lowering", dependencies: ["WasmParser", "CLLVM"],
             swiftSettings: llvmSwiftSettings + strictSwift, linkerSettings: llvmLinkerSettings),
 
+        // Target machines, the optimisation pipeline, objects, RuntimeSupport per target, linking.
+        .target(
+            name: "Codegen", dependencies: ["Lowering", "WasmParser", "CLLVM"],
+            swiftSettings: llvmSwiftSettings + strictSwift, linkerSettings: llvmLinkerSettings),
+
         // C, libc only: memories, traps, tables, instantiation, `main`, WASI. The same sources are
         // compiled for the host (the interpreter, tests) and, by Codegen, for each target.
         .target(name: "RuntimeSupport", path: "Sources/RuntimeSupport"),
@@ -47,7 +52,7 @@ let package = Package(
         .target(
             name: "Wasm2NativeDriver",
             dependencies: [
-                "WasmParser",
+                "WasmParser", "Codegen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

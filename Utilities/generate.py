@@ -340,18 +340,45 @@ def gen_decoder(rows):
     return "\n".join(out)
 
 
+RUNTIME = os.path.join(ROOT, "Sources", "RuntimeSupport")
+RUNTIME_OUT = os.path.join(ROOT, "Sources", "Codegen", "generated", "RuntimeSources.swift")
+
+
+def gen_runtime_sources():
+    """Embeds RuntimeSupport's C sources in the compiler, which builds them for each target."""
+    files = []
+    for folder, _, names in sorted(os.walk(RUNTIME)):
+        for name in sorted(names):
+            if name.endswith((".c", ".h")):
+                path = os.path.join(folder, name)
+                files.append((os.path.relpath(path, RUNTIME), open(path).read()))
+    out = [HEADER, "/// RuntimeSupport's C sources (Sources/RuntimeSupport), built by Codegen for each target.",
+           "enum RuntimeSources {", "    /// (path relative to Sources/RuntimeSupport, contents)",
+           "    static let files: [(path: String, contents: String)] = ["]
+    for path, text in sorted(files):
+        assert '"""####' not in text
+        out.append(f'        ("{path}", ####"""')
+        out.append(text + '"""####),')
+    out.append("    ]")
+    out.append("}")
+    out.append("")
+    return "\n".join(out)
+
+
 def main():
     check = "--check" in sys.argv[1:]
     rows = load_rows()
     files = {
-        "Instruction.swift": gen_instruction(rows),
-        "InstructionVisitor.swift": gen_visitor(rows),
-        "InstructionDecoder.swift": gen_decoder(rows),
+        os.path.join(OUT, "Instruction.swift"): gen_instruction(rows),
+        os.path.join(OUT, "InstructionVisitor.swift"): gen_visitor(rows),
+        os.path.join(OUT, "InstructionDecoder.swift"): gen_decoder(rows),
+        RUNTIME_OUT: gen_runtime_sources(),
     }
     stale = []
     os.makedirs(OUT, exist_ok=True)
-    for name, text in files.items():
-        path = os.path.join(OUT, name)
+    os.makedirs(os.path.dirname(RUNTIME_OUT), exist_ok=True)
+    for path, text in files.items():
+        name = os.path.relpath(path, ROOT)
         old = open(path).read() if os.path.exists(path) else None
         if old != text:
             stale.append(name)

@@ -7,13 +7,21 @@ public struct RootCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wasm2native",
         abstract: "An ahead-of-time WebAssembly-to-native compiler.",
-        subcommands: [ValidateCommand.self]
+        subcommands: [CompileCommand.self, ValidateCommand.self],
+        defaultSubcommand: CompileCommand.self
     )
 
     public init() {}
 
     /// Runs the command line and exits: status 2 for usage errors, as documented.
     public static func mainWithUsageExitCode(_ arguments: [String]? = nil) -> Never {
+        // `-O2` is the compilers' spelling; ArgumentParser wants `-O 2`.
+        let arguments = (arguments ?? Array(CommandLine.arguments.dropFirst())).flatMap { argument -> [String] in
+            if argument.count == 3, argument.hasPrefix("-O"), let level = argument.last, level.isNumber {
+                return ["-O", String(level)]
+            }
+            return [argument]
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -1,0 +1,82 @@
+// The pipeline after validation: lower, optimise, emit an object, link an executable.
+
+import CLLVM
+import Foundation
+import Lowering
+import WasmParser
+
+/// Options of a compilation.
+public struct CompileOptions: Sendable {
+    /// Optimisation level, 0 to 3.
+    public var optimizationLevel = 2
+    /// "baseline" (portable), "native" (this machine's CPU), or an LLVM CPU name.
+    public var cpu = "baseline"
+    /// The target.
+    public var target = Target.host
+    /// Capabilities of the executable.
+    public var config = ExecutableConfig()
+    /// Write the optimised LLVM IR here.
+    public var llvmIROutput: String?
+    /// Write the object file here (and do not link unless `output` is also set).
+    public var objectOutput: String?
+    /// Keep intermediate files next to the output.
+    public var keepTemps = false
+
+    public init() {}
+}
+
+/// Compiles validated modules to native code.
+public enum Compiler {
+    /// Compiles `module` to an object file at `objectPath` whose descriptor symbol and import
+    /// policy `loweringOptions` set (the spec harness links several into one shared object).
+    public static func compileObject(
+        _ module: Module, loweringOptions: LoweringOptions, options: CompileOptions, objectPath: String
+    ) throws {
+        let machine = try TargetMachine(target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel)
+        let llvmModule = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
+        defer { LLVMDisposeModule(llvmModule) }
+        try machine.emitObject(llvmModule, to: objectPath)
+    }
+
+    static func lowerAndOptimize(
+        _ module: Module, loweringOptions: LoweringOptions, machine: TargetMachine, options: CompileOptions
+    ) throws -> LLVMModuleRef {
+        let lowering = ModuleLowering(module: module, options: loweringOptions)
+        try lowering.lower()
+        let llvmModule = lowering.takeModule()
+        machine.configure(llvmModule)
+        do {
+            try machine.optimize(llvmModule, level: options.optimizationLevel)
+            if let path = options.llvmIROutput {
+                var error: UnsafeMutablePointer<CChar>?
+                if LLVMPrintModuleToFile(llvmModule, path, &error) != 0 {
+                    throw CodegenError.io("cannot write \(path): \(takeMessage(error))")
+                }
+            }
+        } catch {
+            LLVMDisposeModule(llvmModule)
+            throw error
+        }
+        return llvmModule
+    }
+
+    /// Compiles `module` to a static executable at `output` (or only the requested artifacts).
+    public static func compileExecutable(_ module: Module, output: String?, options: CompileOptions) throws {
+        var loweringOptions = LoweringOptions()
+        loweringOptions.executableConfig = options.config
+        let machine = try TargetMachine(target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel)
+        let llvmModule = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
+        defer { LLVMDisposeModule(llvmModule) }
+        guard let output else {
+            if let objectPath = options.objectOutput { try machine.emitObject(llvmModule, to: objectPath) }
+            return
+        }
+        let objectPath = options.objectOutput ?? (output + ".o")
+        try machine.emitObject(llvmModule, to: objectPath)
+        defer { if options.objectOutput == nil && !options.keepTemps { try? FileManager.default.removeItem(atPath: objectPath) } }
+
+        let toolchain = try Toolchain.locate()
+        let runtime = try toolchain.runtimeLibrary(for: options.target, boundsChecks: false)
+        try toolchain.linkExecutable(objects: [objectPath], runtime: runtime, target: options.target, output: output)
+    }
+}

@@ -1,0 +1,144 @@
+// Target machines for the two supported targets, and the optimisation pipeline.
+
+import CLLVM
+
+/// A compilation target.
+public enum Target: String, CaseIterable, Sendable {
+    case x86_64Linux = "x86_64-linux"
+    case aarch64Linux = "aarch64-linux"
+
+    /// The LLVM triple of the generated objects.
+    var llvmTriple: String {
+        switch self {
+        case .x86_64Linux: return "x86_64-unknown-linux-musl"
+        case .aarch64Linux: return "aarch64-unknown-linux-musl"
+        }
+    }
+
+    /// The target for zig, which builds RuntimeSupport and links against musl.
+    var zigTarget: String {
+        switch self {
+        case .x86_64Linux: return "x86_64-linux-musl"
+        case .aarch64Linux: return "aarch64-linux-musl"
+        }
+    }
+
+    /// The portable baseline CPU.
+    var baselineCPU: String {
+        switch self {
+        case .x86_64Linux: return "x86-64"
+        case .aarch64Linux: return "generic"
+        }
+    }
+
+    /// The target of the machine this compiler runs on.
+    public static var host: Target {
+        #if arch(arm64)
+            return .aarch64Linux
+        #else
+            return .x86_64Linux
+        #endif
+    }
+}
+
+/// Why code generation failed.
+public enum CodegenError: Error, CustomStringConvertible, Sendable {
+    /// LLVM reported an error (the text is LLVM's diagnostic).
+    case llvm(String)
+    /// A tool (zig, for RuntimeSupport and linking) is missing or failed.
+    case tool(String)
+    /// Writing an output failed.
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .llvm(let message): return "LLVM: \(message)"
+        case .tool(let message): return message
+        case .io(let message): return message
+        }
+    }
+}
+
+private let initializeTargets: Void = {
+    LLVMInitializeX86TargetInfo()
+    LLVMInitializeX86Target()
+    LLVMInitializeX86TargetMC()
+    LLVMInitializeX86AsmPrinter()
+    LLVMInitializeAArch64TargetInfo()
+    LLVMInitializeAArch64Target()
+    LLVMInitializeAArch64TargetMC()
+    LLVMInitializeAArch64AsmPrinter()
+}()
+
+/// An LLVM target machine.
+final class TargetMachine {
+    let machine: LLVMTargetMachineRef
+    let target: Target
+
+    /// `cpu` is "baseline", "native" (only for the host target) or an LLVM CPU name.
+    init(target: Target, cpu: String, optimizationLevel: Int) throws(CodegenError) {
+        _ = initializeTargets
+        self.target = target
+        var llvmTarget: LLVMTargetRef?
+        var error: UnsafeMutablePointer<CChar>?
+        guard LLVMGetTargetFromTriple(target.llvmTriple, &llvmTarget, &error) == 0, let llvmTarget else {
+            throw .llvm(takeMessage(error))
+        }
+        var cpuName = cpu == "baseline" ? target.baselineCPU : cpu
+        var features = ""
+        if cpu == "native" {
+            guard target == .host else { throw .llvm("--cpu native is only possible for the host target") }
+            cpuName = takeMessage(LLVMGetHostCPUName())
+            features = takeMessage(LLVMGetHostCPUFeatures())
+        }
+        let level: LLVMCodeGenOptLevel
+        switch optimizationLevel {
+        case 0: level = LLVMCodeGenLevelNone
+        case 1: level = LLVMCodeGenLevelLess
+        case 2: level = LLVMCodeGenLevelDefault
+        default: level = LLVMCodeGenLevelAggressive
+        }
+        guard
+            let machine = LLVMCreateTargetMachine(
+                llvmTarget, target.llvmTriple, cpuName, features, level, LLVMRelocPIC, LLVMCodeModelDefault)
+        else { throw .llvm("cannot create a target machine for \(target.rawValue) (cpu \(cpuName))") }
+        self.machine = machine
+    }
+
+    deinit { LLVMDisposeTargetMachine(machine) }
+
+    /// Sets the module's triple and data layout to this machine's.
+    func configure(_ module: LLVMModuleRef) {
+        LLVMSetTarget(module, target.llvmTriple)
+        let layout = LLVMCreateTargetDataLayout(machine)
+        LLVMSetModuleDataLayout(module, layout)
+        LLVMDisposeTargetData(layout)
+    }
+
+    /// Runs the new pass manager's default pipeline at `level` (0 to 3).
+    func optimize(_ module: LLVMModuleRef, level: Int) throws(CodegenError) {
+        let options = LLVMCreatePassBuilderOptions()
+        defer { LLVMDisposePassBuilderOptions(options) }
+        LLVMPassBuilderOptionsSetLoopVectorization(options, level >= 2 ? 1 : 0)
+        LLVMPassBuilderOptionsSetSLPVectorization(options, level >= 2 ? 1 : 0)
+        if let error = LLVMRunPasses(module, "default<O\(max(0, min(3, level)))>", machine, options) {
+            throw .llvm(takeMessage(LLVMGetErrorMessage(error)))
+        }
+    }
+
+    /// Writes an object file.
+    func emitObject(_ module: LLVMModuleRef, to path: String) throws(CodegenError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let failed = path.withCString { pathPointer in
+            LLVMTargetMachineEmitToFile(machine, module, pathPointer, LLVMObjectFile, &error) != 0
+        }
+        if failed { throw .llvm(takeMessage(error)) }
+    }
+}
+
+/// Returns LLVM's message and frees it.
+func takeMessage(_ message: UnsafeMutablePointer<CChar>?) -> String {
+    guard let message else { return "" }
+    defer { LLVMDisposeMessage(message) }
+    return String(cString: message)
+}

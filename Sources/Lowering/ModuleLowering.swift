@@ -1,0 +1,230 @@
+// Lowers a validated module to one LLVM module: a native function per wasm function, the
+// `initialize` and `invoke` entry points, and the `w2n_module` descriptor that RuntimeSupport
+// instantiates (see w2n_runtime.h).
+
+import CLLVM
+import WasmParser
+
+/// Options of the lowering.
+public struct LoweringOptions: Sendable {
+    /// The symbol of the module descriptor (`w2n_main_module` for executables).
+    public var descriptorSymbol = "w2n_main_module"
+    /// Emit `w2n_main_config_data` with these grants, for executables.
+    public var executableConfig: ExecutableConfig?
+    /// Whether imports other than WASI are allowed (resolved at instantiation by a host).
+    public var allowHostImports = false
+
+    public init() {}
+}
+
+/// Capabilities granted to an executable at compile time.
+public struct ExecutableConfig: Sendable {
+    /// "HOST" or "HOST::GUEST" directory grants.
+    public var directories: [String] = []
+    /// "NAME=VALUE", or "NAME" to pass the host's value.
+    public var environment: [String] = []
+    /// Whether the whole host environment is visible to the guest.
+    public var inheritEnvironment = false
+
+    public init(directories: [String] = [], environment: [String] = [], inheritEnvironment: Bool = false) {
+        self.directories = directories
+        self.environment = environment
+        self.inheritEnvironment = inheritEnvironment
+    }
+}
+
+/// The module name of WASI preview 1 imports, which become direct calls into RuntimeSupport.
+let wasiModuleName = "wasi_snapshot_preview1"
+
+/// Lowers one module. Owns the LLVM context and module until `takeModule()`.
+public final class ModuleLowering {
+    public let module: Module
+    let options: LoweringOptions
+    public let context: LLVMContextRef
+    public private(set) var llvmModule: LLVMModuleRef?
+    let types: TypeCache
+    let builderRef: LLVMBuilderRef
+    let builder: IRBuilder
+    /// Native functions by function index; imports that are called directly (WASI) too.
+    private(set) var functionValues: [LLVMValueRef?] = []
+    private var builtinDeclarations: [String: (LLVMValueRef, LLVMTypeRef)] = [:]
+    let tbaaKind: UInt32
+    private(set) var linearMemoryTBAA: LLVMValueRef!
+
+    public init(module: Module, options: LoweringOptions = LoweringOptions()) {
+        self.module = module
+        self.options = options
+        context = LLVMContextCreate()
+        let llvmModule = LLVMModuleCreateWithNameInContext(module.names.moduleName ?? "wasm", context)!
+        self.llvmModule = llvmModule
+        types = TypeCache(context: context)
+        builderRef = LLVMCreateBuilderInContext(context)
+        builder = IRBuilder(builder: builderRef, types: types, module: llvmModule)
+        tbaaKind = LLVMGetMDKindIDInContext(context, "tbaa", 4)
+        linearMemoryTBAA = makeLinearMemoryTBAA()
+    }
+
+    deinit {
+        LLVMDisposeBuilder(builderRef)
+        if let llvmModule { LLVMDisposeModule(llvmModule) }
+        LLVMContextDispose(context)
+    }
+
+    /// Hands the LLVM module over; the caller disposes it (the context stays owned here).
+    public func takeModule() -> LLVMModuleRef {
+        let result = llvmModule!
+        llvmModule = nil
+        return result
+    }
+
+    // MARK: - Lowering
+
+    /// Lowers the whole module.
+    public func lower() throws(LoweringError) {
+        try checkImports()
+        declareFunctions()
+        for i in 0..<module.functionBodies.count {
+            let functionIndex = UInt32(module.importedFunctionCount + i)
+            let function = functionValues[Int(functionIndex)]!
+            var lowering = FunctionLowering(
+                moduleLowering: self, builder: builder, function: function, functionIndex: functionIndex,
+                type: module.typeOfFunction(functionIndex)!)
+            try lowering.lower(body: module.functionBodies[i], definedIndex: i)
+        }
+        let initialize = emitInitialize()
+        let invoke = emitInvoke()
+        emitDescriptor(initialize: initialize, invoke: invoke)
+        if let config = options.executableConfig { emitExecutableConfig(config) }
+        try verify()
+    }
+
+    /// Verifies the LLVM module; a failure is a compiler bug.
+    func verify() throws(LoweringError) {
+        var message: UnsafeMutablePointer<CChar>?
+        if LLVMVerifyModule(llvmModule, LLVMReturnStatusAction, &message) != 0 {
+            throw .internalError("LLVM rejected the generated IR: " + takeLLVMMessage(message).prefix(2000))
+        }
+        _ = takeLLVMMessage(message)
+    }
+
+    /// Refuses imports no one will provide.
+    func checkImports() throws(LoweringError) {
+        guard !options.allowHostImports else { return }
+        let unresolved = module.imports.filter { entry in
+            if case .function = entry.descriptor, entry.module == wasiModuleName { return false }
+            return true
+        }
+        if !unresolved.isEmpty {
+            throw .unresolvedImports(unresolved.map { "\($0.module).\($0.name)" })
+        }
+    }
+
+    // MARK: - Functions
+
+    /// The native signature of a wasm function type: the instance pointer, then the parameters;
+    /// several results come back as a struct.
+    func nativeType(of type: FunctionType) -> LLVMTypeRef {
+        let parameters = [types.ptr] + type.parameters.map { types.type(of: $0) }
+        let result: LLVMTypeRef
+        switch type.results.count {
+        case 0: result = types.void
+        case 1: result = types.type(of: type.results[0])
+        default: result = types.structure(type.results.map { types.type(of: $0) })
+        }
+        return types.function(result, parameters)
+    }
+
+    /// The symbol of a defined function: `wasm.` and its name-section name, or `wasm.f<index>`.
+    func symbolName(ofFunction index: UInt32) -> String {
+        if let name = module.names.functionNames[index], !name.isEmpty { return "wasm." + name }
+        return "wasm.f\(index)"
+    }
+
+    func declareFunctions() {
+        functionValues = Array(repeating: nil, count: module.functionTypes.count)
+        for (i, entry) in module.imports.enumerated() {
+            guard case .function(let typeIndex) = entry.descriptor, entry.module == wasiModuleName else { continue }
+            _ = i
+            let functionIndex = functionIndexOfImport(entry)
+            let name = "w2n_import_\(wasiModuleName)_\(entry.name)"
+            let type = nativeType(of: module.functionType(at: typeIndex)!)
+            let function = LLVMGetNamedFunction(llvmModule, name) ?? LLVMAddFunction(llvmModule, name, type)!
+            if entry.name == "proc_exit" { function.addFunctionAttribute("noreturn", context: context) }
+            functionValues[Int(functionIndex)] = function
+        }
+        for i in 0..<module.functionTypeIndices.count {
+            let functionIndex = UInt32(module.importedFunctionCount + i)
+            let type = nativeType(of: module.typeOfFunction(functionIndex)!)
+            let function = LLVMAddFunction(llvmModule, symbolName(ofFunction: functionIndex), type)!
+            LLVMSetLinkage(function, LLVMInternalLinkage)
+            function.addFunctionAttribute("nounwind", context: context)
+            functionValues[Int(functionIndex)] = function
+        }
+    }
+
+    /// The function index of a function import.
+    func functionIndexOfImport(_ target: Import) -> UInt32 {
+        var index: UInt32 = 0
+        for entry in module.imports {
+            guard case .function = entry.descriptor else { continue }
+            if entry == target { return index }
+            index += 1
+        }
+        return index
+    }
+
+    /// The function to call directly for `functionIndex`, or nil when it is called through its
+    /// funcref (imports a host resolves at instantiation).
+    func directCallTarget(_ functionIndex: UInt32) -> (function: LLVMValueRef, type: LLVMTypeRef)? {
+        guard let function = functionValues[Int(functionIndex)] else { return nil }
+        return (function, LLVMGlobalGetValueType(function))
+    }
+
+    // MARK: - Builtins
+
+    /// Calls a runtime builtin, declaring it on first use.
+    @discardableResult
+    func callBuiltin(_ name: String, builder: IRBuilder, _ arguments: [LLVMValueRef], _ label: String = "") -> LLVMValueRef {
+        let (function, type) = builtinDeclaration(name)
+        return builder.call(function, type: type, arguments, label)
+    }
+
+    func builtinDeclaration(_ name: String) -> (LLVMValueRef, LLVMTypeRef) {
+        if let declaration = builtinDeclarations[name] { return declaration }
+        guard let builtin = RuntimeABI.builtins.first(where: { $0.name == name }) else {
+            preconditionFailure("unknown builtin \(name)")
+        }
+        func llvmType(_ type: RuntimeABI.Builtin.CType) -> LLVMTypeRef {
+            switch type {
+            case .void: return types.void
+            case .i32: return types.i32
+            case .ptr: return types.ptr
+            }
+        }
+        let type = types.function(llvmType(builtin.result), builtin.parameters.map(llvmType))
+        let function = LLVMAddFunction(llvmModule, name, type)!
+        function.addFunctionAttribute("nounwind", context: context)
+        if builtin.isNoReturn {
+            function.addFunctionAttribute("noreturn", context: context)
+            function.addFunctionAttribute("cold", context: context)
+        }
+        builtinDeclarations[name] = (function, type)
+        return (function, type)
+    }
+
+    // MARK: - Alias analysis
+
+    /// A TBAA access tag for linear memory, a type of its own under a private root, so that LLVM
+    /// knows linear-memory stores never change instance fields, tables or globals.
+    private func makeLinearMemoryTBAA() -> LLVMValueRef {
+        func string(_ text: String) -> LLVMMetadataRef { LLVMMDStringInContext2(context, text, text.utf8.count) }
+        func node(_ operands: [LLVMMetadataRef]) -> LLVMMetadataRef {
+            var operands: [LLVMMetadataRef?] = operands
+            return operands.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, $0.count) }
+        }
+        let root = node([string("wasm2native TBAA")])
+        let memoryType = node([string("wasm linear memory"), root, LLVMValueAsMetadata(LLVMConstInt(types.i64, 0, 0))])
+        let tag = node([memoryType, memoryType, LLVMValueAsMetadata(LLVMConstInt(types.i64, 0, 0))])
+        return LLVMMetadataAsValue(context, tag)
+    }
+}
