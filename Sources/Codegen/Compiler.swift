@@ -33,31 +33,25 @@ public enum Compiler {
         _ module: Module, loweringOptions: LoweringOptions, options: CompileOptions, objectPath: String
     ) throws {
         let machine = try TargetMachine(target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel)
-        let llvmModule = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
-        defer { LLVMDisposeModule(llvmModule) }
-        try machine.emitObject(llvmModule, to: objectPath)
+        let lowered = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
+        try machine.emitObject(lowered.module, to: objectPath)
     }
 
     static func lowerAndOptimize(
         _ module: Module, loweringOptions: LoweringOptions, machine: TargetMachine, options: CompileOptions
-    ) throws -> LLVMModuleRef {
+    ) throws -> LoweredModule {
         let lowering = ModuleLowering(module: module, options: loweringOptions)
         try lowering.lower()
-        let llvmModule = lowering.takeModule()
-        machine.configure(llvmModule)
-        do {
-            try machine.optimize(llvmModule, level: options.optimizationLevel)
-            if let path = options.llvmIROutput {
-                var error: UnsafeMutablePointer<CChar>?
-                if LLVMPrintModuleToFile(llvmModule, path, &error) != 0 {
-                    throw CodegenError.io("cannot write \(path): \(takeMessage(error))")
-                }
+        let lowered = lowering.takeModule()
+        machine.configure(lowered.module)
+        try machine.optimize(lowered.module, level: options.optimizationLevel)
+        if let path = options.llvmIROutput {
+            var error: UnsafeMutablePointer<CChar>?
+            if LLVMPrintModuleToFile(lowered.module, path, &error) != 0 {
+                throw CodegenError.io("cannot write \(path): \(takeMessage(error))")
             }
-        } catch {
-            LLVMDisposeModule(llvmModule)
-            throw error
         }
-        return llvmModule
+        return lowered
     }
 
     /// Compiles `module` to a static executable at `output` (or only the requested artifacts).
@@ -65,8 +59,8 @@ public enum Compiler {
         var loweringOptions = LoweringOptions()
         loweringOptions.executableConfig = options.config
         let machine = try TargetMachine(target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel)
-        let llvmModule = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
-        defer { LLVMDisposeModule(llvmModule) }
+        let lowered = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
+        let llvmModule = lowered.module
         guard let output else {
             if let objectPath = options.objectOutput { try machine.emitObject(llvmModule, to: objectPath) }
             return

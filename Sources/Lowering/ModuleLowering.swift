@@ -33,6 +33,24 @@ public struct ExecutableConfig: Sendable {
     }
 }
 
+/// An LLVM module with the context that owns it; both are disposed together.
+public final class LoweredModule {
+    /// The module.
+    public let module: LLVMModuleRef
+    /// Its context.
+    public let context: LLVMContextRef
+
+    init(module: LLVMModuleRef, context: LLVMContextRef) {
+        self.module = module
+        self.context = context
+    }
+
+    deinit {
+        LLVMDisposeModule(module)
+        LLVMContextDispose(context)
+    }
+}
+
 /// The module name of WASI preview 1 imports, which become direct calls into RuntimeSupport.
 let wasiModuleName = "wasi_snapshot_preview1"
 
@@ -66,13 +84,15 @@ public final class ModuleLowering {
 
     deinit {
         LLVMDisposeBuilder(builderRef)
-        if let llvmModule { LLVMDisposeModule(llvmModule) }
-        LLVMContextDispose(context)
+        if let llvmModule {
+            LLVMDisposeModule(llvmModule)
+            LLVMContextDispose(context)
+        }
     }
 
-    /// Hands the LLVM module over; the caller disposes it (the context stays owned here).
-    public func takeModule() -> LLVMModuleRef {
-        let result = llvmModule!
+    /// Hands the LLVM module and its context over.
+    public func takeModule() -> LoweredModule {
+        let result = LoweredModule(module: llvmModule!, context: context)
         llvmModule = nil
         return result
     }

@@ -22,3 +22,22 @@ private func decode(_ bytes: [UInt8], features: WasmFeatureSet) throws(WasmParse
         return parser
     }
 }
+
+extension Module {
+    /// Streams the instructions of the `index`-th defined function (0 is the first function after
+    /// the imports) to `visitor`, the final `end` included. The module must have been validated.
+    public func visitInstructions<V: InstructionVisitor>(
+        ofDefinedFunction index: Int, visitor: inout V
+    ) throws(WasmParserError) {
+        let body = functionBodies[index]
+        let features = self.features
+        try withByteReader(bytes) { (reader: inout ByteReader) throws(WasmParserError) in
+            reader.position = body.instructionRange.lowerBound
+            reader.limit = body.instructionRange.upperBound
+            var decoder = ExpressionDecoder(reader: reader, features: features)
+            while !decoder.reader.isAtEnd {
+                try decoder.decodeInstruction(into: &visitor)
+            }
+        }
+    }
+}
