@@ -62,12 +62,14 @@ public final class ModuleLowering {
     public private(set) var llvmModule: LLVMModuleRef?
     let types: TypeCache
     let builderRef: LLVMBuilderRef
-    let builder: IRBuilder
+    private(set) var builder: IRBuilder
     /// Native functions by function index; imports that are called directly (WASI) too.
     private(set) var functionValues: [LLVMValueRef?] = []
     private var builtinDeclarations: [String: (LLVMValueRef, LLVMTypeRef)] = [:]
     let tbaaKind: UInt32
+    /// Access tags: linear memory, runtime data (instance, tables, funcrefs), global cells.
     private(set) var linearMemoryTBAA: LLVMValueRef!
+    private(set) var globalTBAA: LLVMValueRef!
 
     public init(module: Module, options: LoweringOptions = LoweringOptions()) {
         self.module = module
@@ -79,7 +81,11 @@ public final class ModuleLowering {
         builderRef = LLVMCreateBuilderInContext(context)
         builder = IRBuilder(builder: builderRef, types: types, module: llvmModule)
         tbaaKind = LLVMGetMDKindIDInContext(context, "tbaa", 4)
-        linearMemoryTBAA = makeLinearMemoryTBAA()
+        let tags = makeTBAATags()
+        linearMemoryTBAA = tags.linearMemory
+        globalTBAA = tags.global
+        builder.tbaaKind = tbaaKind
+        builder.runtimeDataTag = tags.runtimeData
     }
 
     deinit {
@@ -234,17 +240,22 @@ public final class ModuleLowering {
 
     // MARK: - Alias analysis
 
-    /// A TBAA access tag for linear memory, a type of its own under a private root, so that LLVM
-    /// knows linear-memory stores never change instance fields, tables or globals.
-    private func makeLinearMemoryTBAA() -> LLVMValueRef {
+    /// TBAA access tags for three disjoint kinds of memory under a private root: linear memory,
+    /// runtime data (instance fields, tables, funcrefs) and global cells. They tell LLVM that a
+    /// store to linear memory never changes the memory base, a table or a global, so values stay in
+    /// registers across stores and loops over linear memory vectorise.
+    private func makeTBAATags() -> (linearMemory: LLVMValueRef, runtimeData: LLVMValueRef, global: LLVMValueRef) {
         func string(_ text: String) -> LLVMMetadataRef { LLVMMDStringInContext2(context, text, text.utf8.count) }
         func node(_ operands: [LLVMMetadataRef]) -> LLVMMetadataRef {
             var operands: [LLVMMetadataRef?] = operands
             return operands.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, $0.count) }
         }
+        let zero = LLVMValueAsMetadata(LLVMConstInt(types.i64, 0, 0))!
         let root = node([string("wasm2native TBAA")])
-        let memoryType = node([string("wasm linear memory"), root, LLVMValueAsMetadata(LLVMConstInt(types.i64, 0, 0))])
-        let tag = node([memoryType, memoryType, LLVMValueAsMetadata(LLVMConstInt(types.i64, 0, 0))])
-        return LLVMMetadataAsValue(context, tag)
+        func tag(_ name: String) -> LLVMValueRef {
+            let type = node([string(name), root, zero])
+            return LLVMMetadataAsValue(context, node([type, type, zero]))
+        }
+        return (tag("wasm linear memory"), tag("wasm runtime data"), tag("wasm global"))
     }
 }

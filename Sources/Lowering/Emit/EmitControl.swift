@@ -302,11 +302,13 @@ extension FunctionLowering {
         let type = module.globalTypes[Int(globalIndex)]
         let value = builder.load(types.type(of: type.valueType), globalCell(globalIndex), "global\(globalIndex)", align: 8)
         if !type.isMutable { builder.markInvariant(value) }
+        LLVMSetMetadata(value, moduleLowering.tbaaKind, moduleLowering.globalTBAA)
         push(value)
     }
 
     mutating func visitGlobalSet(globalIndex: UInt32) throws(WasmParserError) {
         guard isReachable else { return }
-        builder.store(pop(), globalCell(globalIndex), align: 8)
+        let store = builder.store(pop(), globalCell(globalIndex), align: 8)
+        LLVMSetMetadata(store, moduleLowering.tbaaKind, moduleLowering.globalTBAA)
     }
 }

@@ -74,6 +74,10 @@ struct IRBuilder {
     let builder: LLVMBuilderRef
     let types: TypeCache
     let module: LLVMModuleRef
+    /// The `tbaa` metadata kind and the access tag of runtime data (instance fields, tables,
+    /// funcrefs), which linear-memory accesses never alias.
+    var tbaaKind: UInt32 = 0
+    var runtimeDataTag: LLVMValueRef?
 
     var context: LLVMContextRef { types.context }
 
@@ -140,6 +144,7 @@ struct IRBuilder {
     func loadPointer(_ base: LLVMValueRef, offset: Int, _ name: String, invariant: Bool = false) -> LLVMValueRef {
         let value = load(types.ptr, byteOffset(base, offset), name, align: 8)
         if invariant { markInvariant(value) }
+        if let runtimeDataTag { LLVMSetMetadata(value, tbaaKind, runtimeDataTag) }
         return value
     }
 
