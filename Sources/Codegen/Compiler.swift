@@ -21,6 +21,8 @@ public struct CompileOptions: Sendable {
     public var objectOutput: String?
     /// Keep intermediate files next to the output.
     public var keepTemps = false
+    /// Compile unresolvable function imports as functions that trap when called.
+    public var trapUnresolvedImports = false
 
     public init() {}
 }
@@ -58,6 +60,7 @@ public enum Compiler {
     public static func compileExecutable(_ module: Module, output: String?, options: CompileOptions) throws {
         var loweringOptions = LoweringOptions()
         loweringOptions.executableConfig = options.config
+        loweringOptions.trapUnresolvedImports = options.trapUnresolvedImports
         let machine = try TargetMachine(target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel)
         let lowered = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
         let llvmModule = lowered.module

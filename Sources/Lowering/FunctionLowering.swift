@@ -223,7 +223,7 @@ public enum LoweringError: Error, CustomStringConvertible, Sendable {
             return "unsupported feature: \(feature) (\(detail)) is not supported by the native compiler yet"
         case .unresolvedImports(let names):
             return "unresolved imports: \(names.joined(separator: ", ")); they are neither WASI functions nor provided "
-                + "(pass --allow-undefined-imports to compile them as functions that trap when called)"
+                + "(pass --trap-unresolved-imports to compile them as functions that trap when called)"
         case .internalError(let message):
             return "internal compiler error: \(message); please report it"
         }

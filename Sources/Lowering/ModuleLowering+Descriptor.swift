@@ -210,14 +210,14 @@ extension ModuleLowering {
             let signature = subType.functionType.map(Self.signature) ?? ""
             return constStruct([cString(signature, "type.signature")])
         }
-        var functionIndex = 0, tableIndex = 0, memoryIndex = 0, globalIndex = 0
-        let importEntries = module.imports.map { entry -> LLVMValueRef in
+        var tableIndex = 0, memoryIndex = 0, globalIndex = 0
+        // Stubbed imports are not imports for the runtime: they are functions with code.
+        let importEntries = module.imports.filter { !isStubbed($0) }.map { entry -> LLVMValueRef in
             var kind = 0, index = 0, type = 0, isMutable = 0
             var entryLimits = Limits(min: 0)
             switch entry.descriptor {
             case .function(let typeIndex):
-                (kind, index, type) = (0, functionIndex, Int(typeIndex))
-                functionIndex += 1
+                (kind, index, type) = (0, Int(functionIndexOfImport(entry)), Int(typeIndex))
             case .table(let tableType):
                 (kind, index, type, entryLimits) = (1, tableIndex, Self.kind(.ref(tableType.elementType)), tableType.limits)
                 tableIndex += 1
@@ -237,7 +237,8 @@ extension ModuleLowering {
         }
         let functionEntries = (0..<module.functionTypes.count).map { index -> LLVMValueRef in
             let isDefined = index >= module.importedFunctionCount
-            let code = isDefined ? functionValues[index]! : builder.null()
+            let isStub = !isDefined && functionValues[index].map { LLVMGetLinkage($0) == LLVMInternalLinkage } == true
+            let code = isDefined || isStub ? functionValues[index]! : builder.null()
             let name = module.names.functionNames[UInt32(index)].map { cString($0, "function.name") } ?? builder.null()
             return constStruct([code, const32(Int(module.functionTypes[index])), name])
         }

@@ -13,6 +13,9 @@ public struct LoweringOptions: Sendable {
     public var executableConfig: ExecutableConfig?
     /// Whether imports other than WASI are allowed (resolved at instantiation by a host).
     public var allowHostImports = false
+    /// Whether function imports that are not WASI become functions that trap when called
+    /// ("unresolved import called") instead of an error.
+    public var trapUnresolvedImports = false
 
     public init() {}
 }
@@ -133,11 +136,17 @@ public final class ModuleLowering {
         _ = takeLLVMMessage(message)
     }
 
+    /// Whether a function import becomes a trapping stub (see `trapUnresolvedImports`).
+    func isStubbed(_ entry: Import) -> Bool {
+        guard case .function = entry.descriptor else { return false }
+        return entry.module != wasiModuleName && !options.allowHostImports && options.trapUnresolvedImports
+    }
+
     /// Refuses imports no one will provide.
     func checkImports() throws(LoweringError) {
         guard !options.allowHostImports else { return }
         let unresolved = module.imports.filter { entry in
-            if case .function = entry.descriptor, entry.module == wasiModuleName { return false }
+            if case .function = entry.descriptor, entry.module == wasiModuleName || isStubbed(entry) { return false }
             return true
         }
         if !unresolved.isEmpty {
@@ -168,9 +177,13 @@ public final class ModuleLowering {
 
     func declareFunctions() {
         functionValues = Array(repeating: nil, count: module.functionTypes.count)
-        for (i, entry) in module.imports.enumerated() {
-            guard case .function(let typeIndex) = entry.descriptor, entry.module == wasiModuleName else { continue }
-            _ = i
+        for entry in module.imports {
+            guard case .function(let typeIndex) = entry.descriptor else { continue }
+            if isStubbed(entry) {
+                functionValues[Int(functionIndexOfImport(entry))] = emitTrappingStub(for: entry, typeIndex: typeIndex)
+                continue
+            }
+            guard entry.module == wasiModuleName else { continue }
             let functionIndex = functionIndexOfImport(entry)
             let name = "w2n_import_\(wasiModuleName)_\(entry.name)"
             let type = nativeType(of: module.functionType(at: typeIndex)!)
@@ -186,6 +199,19 @@ public final class ModuleLowering {
             function.addFunctionAttribute("nounwind", context: context)
             functionValues[Int(functionIndex)] = function
         }
+    }
+
+    /// A function standing in for an import no one provides: it traps when called.
+    func emitTrappingStub(for entry: Import, typeIndex: UInt32) -> LLVMValueRef {
+        let type = nativeType(of: module.functionType(at: typeIndex)!)
+        let function = LLVMAddFunction(llvmModule, "wasm.import.\(entry.module).\(entry.name)", type)!
+        LLVMSetLinkage(function, LLVMInternalLinkage)
+        let current = LLVMGetInsertBlock(builderRef)
+        builder.position(at: LLVMAppendBasicBlockInContext(context, function, "entry"))
+        callBuiltin("w2n_trap", builder: builder, [builder.i32(RuntimeABI.TrapCode.unresolvedImport.rawValue)])
+        LLVMBuildUnreachable(builderRef)
+        if let current { builder.position(at: current) }
+        return function
     }
 
     /// The function index of a function import.

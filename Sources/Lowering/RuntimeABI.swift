@@ -57,6 +57,7 @@ public enum RuntimeABI {
         case outOfBoundsTable = 9
         case callStackExhausted = 10
         case nullReference = 11
+        case unresolvedImport = 14
 
         /// The spec's message.
         public var message: String {
@@ -72,6 +73,7 @@ public enum RuntimeABI {
             case .outOfBoundsTable: return "out of bounds table access"
             case .callStackExhausted: return "call stack exhausted"
             case .nullReference: return "null reference"
+            case .unresolvedImport: return "unresolved import called"
             }
         }
     }

@@ -41,6 +41,9 @@ public struct CompileCommand: ParsableCommand {
     @Flag(help: "Let the guest see the whole host environment.")
     public var inheritEnv = false
 
+    @Flag(help: "Compile function imports that are neither WASI nor provided as functions that trap when called.")
+    public var trapUnresolvedImports = false
+
     @Option(name: .customLong("emit-llvm"), help: "Also write the optimised LLVM IR to this file.")
     public var emitLLVM: String?
 
@@ -81,6 +84,7 @@ public struct CompileCommand: ParsableCommand {
         options.llvmIROutput = emitLLVM
         options.objectOutput = emitObject
         options.keepTemps = keepTemps
+        options.trapUnresolvedImports = trapUnresolvedImports
         do {
             try Compiler.compileExecutable(module, output: output, options: options)
         } catch {
