@@ -69,7 +69,16 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
-        .testTarget(name: "WasmParserTests", dependencies: ["WasmParser"], swiftSettings: strictSwift),
+        // Helpers shared by the test targets (module builders).
+        .target(name: "TestSupport", swiftSettings: strictSwift),
+
+        .testTarget(name: "WasmParserTests", dependencies: ["WasmParser", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "LoweringTests",
+            dependencies: ["Lowering", "Codegen", "WasmParser", "TestSupport", "CLLVM"],
+            swiftSettings: llvmSwiftSettings + strictSwift,
+            linkerSettings: llvmLinkerSettings
+        ),
         .testTarget(
             name: "CLLVMTests",
             dependencies: ["CLLVM"],

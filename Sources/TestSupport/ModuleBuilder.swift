@@ -1,7 +1,7 @@
-// Builds small binary modules for tests, section by section.
+// Builds small binary modules for tests, section by section (shared by the test targets).
 
 /// Encodes `value` as unsigned LEB128.
-func uleb(_ value: UInt64) -> [UInt8] {
+public func uleb(_ value: UInt64) -> [UInt8] {
     var value = value
     var bytes: [UInt8] = []
     repeat {
@@ -14,7 +14,7 @@ func uleb(_ value: UInt64) -> [UInt8] {
 }
 
 /// Encodes `value` as signed LEB128.
-func sleb(_ value: Int64) -> [UInt8] {
+public func sleb(_ value: Int64) -> [UInt8] {
     var value = value
     var bytes: [UInt8] = []
     while true {
@@ -29,26 +29,26 @@ func sleb(_ value: Int64) -> [UInt8] {
 }
 
 /// A length-prefixed name.
-func name(_ text: String) -> [UInt8] {
+public func name(_ text: String) -> [UInt8] {
     uleb(UInt64(text.utf8.count)) + Array(text.utf8)
 }
 
 /// A section: id, size, payload.
-func section(_ id: UInt8, _ payload: [UInt8]) -> [UInt8] {
+public func section(_ id: UInt8, _ payload: [UInt8]) -> [UInt8] {
     [id] + uleb(UInt64(payload.count)) + payload
 }
 
 /// A vector: count, then the concatenated items.
-func vector(_ items: [[UInt8]]) -> [UInt8] {
+public func vector(_ items: [[UInt8]]) -> [UInt8] {
     uleb(UInt64(items.count)) + items.flatMap { $0 }
 }
 
-let header: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+public let header: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
 
 /// A module with one function type `params -> results`, one function of that type with `body`
 /// (instructions, without the final `end`) and `locals`, plus extra sections placed after the
 /// code section.
-func moduleWithFunction(
+public func moduleWithFunction(
     params: [UInt8] = [], results: [UInt8] = [], locals: [[UInt8]] = [], body: [UInt8],
     memory: Bool = false
 ) -> [UInt8] {

@@ -1,0 +1,92 @@
+import CLLVM
+import Codegen
+import Foundation
+import Lowering
+import TestSupport
+import Testing
+import WasmParser
+
+/// Lowers `bytes` without optimisation and returns the textual IR.
+func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) throws -> String {
+    let module = try validateModule(bytes)
+    let lowering = ModuleLowering(module: module, options: options)
+    try lowering.lower()
+    let lowered = lowering.takeModule()
+    let text = LLVMPrintModuleToString(lowered.module)!
+    defer { LLVMDisposeMessage(text) }
+    return String(cString: text)
+}
+
+@Suite struct LoweringTests {
+    let i32: UInt8 = 0x7F
+
+    @Test func signedDivisionTrapsOnZeroAndOverflow() throws {
+        let ir = try lowerToIR(moduleWithFunction(params: [i32, i32], results: [i32], body: [0x20, 0x00, 0x20, 0x01, 0x6D]))
+        #expect(ir.contains("trap.integerDivideByZero"))
+        #expect(ir.contains("trap.integerOverflow"))
+        #expect(ir.contains("sdiv i32"))
+        #expect(ir.contains("call void @w2n_trap(i32 3)"))
+        #expect(ir.contains("call void @w2n_trap(i32 4)"))
+    }
+
+    @Test func linearMemoryAccessesCarryTheirOwnAliasTag() throws {
+        // i32.const 0 i32.load
+        let ir = try lowerToIR(moduleWithFunction(results: [i32], body: [0x41, 0x00, 0x28, 0x02, 0x00], memory: true))
+        #expect(ir.contains("!\"wasm linear memory\""))
+        #expect(ir.contains("load i32, ptr %effective"))
+        #expect(ir.contains("!invariant.load"))
+    }
+
+    @Test func multiValueBlocksBecomePhis() throws {
+        // (result i32 i32 via type 1): block (type 1) i32.const 1 i32.const 2 end i32.add
+        var bytes = header
+        bytes += section(1, vector([[0x60, 0x00, 0x01, i32], [0x60, 0x00, 0x02, i32, i32]]))
+        bytes += section(3, vector([[0x00]]))
+        let code: [UInt8] = [0x00, 0x02, 0x01, 0x41, 0x01, 0x41, 0x02, 0x0B, 0x6A, 0x0B]
+        bytes += section(10, vector([uleb(UInt64(code.count)) + code]))
+        let ir = try lowerToIR(bytes)
+        #expect(ir.contains("%block.result0"))
+        #expect(ir.contains("%block.result1"))
+    }
+
+    @Test func unresolvedImportsAreRefusedByName() throws {
+        var bytes = header
+        bytes += section(1, vector([[0x60, 0x00, 0x00]]))
+        bytes += section(2, vector([name("env") + name("missing") + [0x00, 0x00]]))
+        #expect(throws: LoweringError.self) { try lowerToIR(bytes) }
+        do {
+            _ = try lowerToIR(bytes)
+        } catch {
+            #expect("\(error)".contains("env.missing"))
+        }
+        var options = LoweringOptions()
+        options.trapUnresolvedImports = true
+        let ir = try lowerToIR(bytes, options: options)
+        #expect(ir.contains("@wasm.import.env.missing"))
+        #expect(ir.contains("call void @w2n_trap(i32 14)"))
+    }
+
+    @Test func functionNamesBecomeSymbols() throws {
+        var bytes = moduleWithFunction(body: [])
+        let names = [0x01] + uleb(UInt64(vector([[0x00] + name("my_function")]).count)) + vector([[0x00] + name("my_function")])
+        bytes += section(0, name("name") + names)
+        let ir = try lowerToIR(bytes)
+        #expect(ir.contains("define internal void @wasm.my_function(ptr"))
+    }
+
+    @Test func objectsAreDeterministic() throws {
+        let module = try validateModule(
+            moduleWithFunction(params: [i32, i32], results: [i32], body: [0x20, 0x00, 0x20, 0x01, 0x6E], memory: true))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-lowering-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var outputs: [Data] = []
+        for i in 0..<2 {
+            let path = directory.appendingPathComponent("m\(i).o").path
+            try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: CompileOptions(), objectPath: path)
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0].prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]))
+    }
+}
