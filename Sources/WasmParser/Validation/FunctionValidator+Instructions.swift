@@ -9,44 +9,44 @@ extension FunctionValidator: InstructionVisitor {
     // MARK: - Numeric and vector categories (types from the table)
 
     mutating func visitUnary(_ instruction: Instruction.Unary) throws(WasmParserError) {
-        let type = instruction.resultType
+        let type = PackedType(instruction.resultType)
         try pop(type)
         push(type)
     }
 
     mutating func visitBinary(_ instruction: Instruction.Binary) throws(WasmParserError) {
-        let type = instruction.resultType
+        let type = PackedType(instruction.resultType)
         try pop(type)
         try pop(type)
         push(type)
     }
 
     mutating func visitTest(_ instruction: Instruction.Test) throws(WasmParserError) {
-        try pop(instruction.topOperandType)
+        try pop(PackedType(instruction.topOperandType))
         push(.i32)
     }
 
     mutating func visitCompare(_ instruction: Instruction.Compare) throws(WasmParserError) {
-        let type = instruction.topOperandType
+        let type = PackedType(instruction.topOperandType)
         try pop(type)
         try pop(type)
         push(.i32)
     }
 
     mutating func visitConversion(_ instruction: Instruction.Conversion) throws(WasmParserError) {
-        try pop(instruction.topOperandType)
-        push(instruction.resultType)
+        try pop(PackedType(instruction.topOperandType))
+        push(PackedType(instruction.resultType))
     }
 
     mutating func visitLoad(_ instruction: Instruction.Load, memarg: MemArg) throws(WasmParserError) {
         try checkMemArg(memarg, naturalAlignmentLog2: instruction.naturalAlignmentLog2)
         try pop(.i32)
-        push(instruction.resultType)
+        push(PackedType(instruction.resultType))
     }
 
     mutating func visitStore(_ instruction: Instruction.Store, memarg: MemArg) throws(WasmParserError) {
         try checkMemArg(memarg, naturalAlignmentLog2: instruction.naturalAlignmentLog2)
-        try pop(instruction.topOperandType)
+        try pop(PackedType(instruction.topOperandType))
         try pop(.i32)
     }
 
@@ -80,19 +80,19 @@ extension FunctionValidator: InstructionVisitor {
     }
 
     mutating func visitSIMDSplat(_ instruction: Instruction.SIMDSplat) throws(WasmParserError) {
-        try pop(instruction.topOperandType)
+        try pop(PackedType(instruction.topOperandType))
         push(.v128)
     }
 
     mutating func visitSIMDExtractLane(_ instruction: Instruction.SIMDExtractLane, lane: UInt8) throws(WasmParserError) {
         try checkLane(lane, count: instruction.laneCount)
         try pop(.v128)
-        push(instruction.resultType)
+        push(PackedType(instruction.resultType))
     }
 
     mutating func visitSIMDReplaceLane(_ instruction: Instruction.SIMDReplaceLane, lane: UInt8) throws(WasmParserError) {
         try checkLane(lane, count: instruction.laneCount)
-        try pop(instruction.topOperandType)
+        try pop(PackedType(instruction.topOperandType))
         try pop(.v128)
         push(.v128)
     }
@@ -200,7 +200,7 @@ extension FunctionValidator: InstructionVisitor {
     mutating func visitCallIndirect(typeIndex: UInt32, tableIndex: UInt32) throws(WasmParserError) {
         let table = try tableType(tableIndex)
         guard table.elementType.heapType == .abstract(.func) else { throw typeMismatch() }
-        guard let type = module.functionType(at: typeIndex) else { throw invalid("unknown type \(typeIndex)") }
+        guard let type = context.functionType(at: typeIndex) else { throw invalid("unknown type \(typeIndex)") }
         try pop(.i32)
         try pop(TypeList(type.parameters))
         push(TypeList(type.results))
@@ -217,21 +217,17 @@ extension FunctionValidator: InstructionVisitor {
         let first = try pop()
         let second = try pop()
         // Without a type immediate, select works on numbers and vectors only.
-        if case .ref = first { throw typeMismatch() }
-        if case .ref = second { throw typeMismatch() }
-        if let first, let second, first != second { throw typeMismatch() }
-        if let type = first ?? second {
-            push(type)
-        } else {
-            operands.append(nil)
-        }
+        if first.isReference || second.isReference { throw typeMismatch() }
+        if first.isKnown && second.isKnown && first != second { throw typeMismatch() }
+        push(first.isKnown ? first : second)
     }
 
     mutating func visitSelectTyped(type: ValueType) throws(WasmParserError) {
+        let packed = PackedType(type)
         try pop(.i32)
-        try pop(type)
-        try pop(type)
-        push(type)
+        try pop(packed)
+        try pop(packed)
+        push(packed)
     }
 
     // MARK: - Variables
@@ -251,13 +247,13 @@ extension FunctionValidator: InstructionVisitor {
     }
 
     mutating func visitGlobalGet(globalIndex: UInt32) throws(WasmParserError) {
-        push(try globalType(globalIndex).valueType)
+        push(PackedType(try globalType(globalIndex).valueType))
     }
 
     mutating func visitGlobalSet(globalIndex: UInt32) throws(WasmParserError) {
         let type = try globalType(globalIndex)
         guard type.isMutable else { throw invalid("immutable global") }
-        try pop(type.valueType)
+        try pop(PackedType(type.valueType))
     }
 
     // MARK: - Tables
@@ -265,12 +261,12 @@ extension FunctionValidator: InstructionVisitor {
     mutating func visitTableGet(table: UInt32) throws(WasmParserError) {
         let type = try tableType(table)
         try pop(.i32)
-        push(.ref(type.elementType))
+        push(PackedType(.ref(type.elementType)))
     }
 
     mutating func visitTableSet(table: UInt32) throws(WasmParserError) {
         let type = try tableType(table)
-        try pop(.ref(type.elementType))
+        try pop(PackedType(.ref(type.elementType)))
         try pop(.i32)
     }
 
@@ -299,7 +295,7 @@ extension FunctionValidator: InstructionVisitor {
     mutating func visitTableGrow(table: UInt32) throws(WasmParserError) {
         let type = try tableType(table)
         try pop(.i32)
-        try pop(.ref(type.elementType))
+        try pop(PackedType(.ref(type.elementType)))
         push(.i32)
     }
 
@@ -311,7 +307,7 @@ extension FunctionValidator: InstructionVisitor {
     mutating func visitTableFill(table: UInt32) throws(WasmParserError) {
         let type = try tableType(table)
         try pop(.i32)
-        try pop(.ref(type.elementType))
+        try pop(PackedType(.ref(type.elementType)))
         try pop(.i32)
     }
 
@@ -371,23 +367,20 @@ extension FunctionValidator: InstructionVisitor {
     }
 
     mutating func visitRefNull(type: HeapType) throws(WasmParserError) {
-        push(.ref(ReferenceType(isNullable: true, heapType: type)))
+        push(PackedType(.ref(ReferenceType(isNullable: true, heapType: type))))
     }
 
     mutating func visitRefIsNull() throws(WasmParserError) {
         let operand = try pop()
-        if let operand, case .ref = operand {
-        } else if operand != nil {
-            throw typeMismatch()
-        }
+        if operand.isKnown && !operand.isReference { throw typeMismatch() }
         push(.i32)
     }
 
     mutating func visitRefFunc(functionIndex: UInt32) throws(WasmParserError) {
         _ = try functionType(functionIndex)
-        guard declaredFunctionReferences.contains(functionIndex) else {
+        guard context.declaredFunctionReferences.contains(functionIndex) else {
             throw invalid("undeclared function reference")
         }
-        push(.funcRef)
+        push(PackedType(.funcRef))
     }
 }

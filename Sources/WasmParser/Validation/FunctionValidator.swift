@@ -76,9 +76,9 @@ struct ControlFrame {
 /// bytes keeps its run-length declarations and looks types up by binary search, so that the work
 /// per function stays proportional to its size.
 struct LocalTypes {
-    private var expanded: [ValueType] = []
+    private var expanded: [PackedType] = []
     private var runEnds: [Int] = []
-    private var runTypes: [ValueType] = []
+    private var runTypes: [PackedType] = []
     private var isExpanded = true
     private(set) var count = 0
 
@@ -89,26 +89,26 @@ struct LocalTypes {
         runTypes.removeAll(keepingCapacity: true)
         isExpanded = count <= 256 || count <= bodySize * 4
         if isExpanded {
-            expanded.append(contentsOf: parameters)
+            for parameter in parameters { expanded.append(PackedType(parameter)) }
             for declaration in declarations {
-                expanded.append(contentsOf: repeatElement(declaration.type, count: Int(declaration.count)))
+                expanded.append(contentsOf: repeatElement(PackedType(declaration.type), count: Int(declaration.count)))
             }
         } else {
             var end = 0
             for parameter in parameters {
                 end += 1
                 runEnds.append(end)
-                runTypes.append(parameter)
+                runTypes.append(PackedType(parameter))
             }
             for declaration in declarations where declaration.count > 0 {
                 end += Int(declaration.count)
                 runEnds.append(end)
-                runTypes.append(declaration.type)
+                runTypes.append(PackedType(declaration.type))
             }
         }
     }
 
-    subscript(index: Int) -> ValueType {
+    subscript(index: Int) -> PackedType {
         if isExpanded { return expanded[index] }
         var low = 0
         var high = runEnds.count - 1
@@ -120,26 +120,156 @@ struct LocalTypes {
     }
 }
 
+/// A value type packed into 64 bits for the operand stack, where comparing two types must cost
+/// one integer comparison. 0 is the unknown type of unreachable code.
+struct PackedType: Equatable {
+    let raw: UInt64
+
+    static let unknown = PackedType(raw: 0)
+    static let i32 = PackedType(raw: 1)
+    static let i64 = PackedType(raw: 2)
+    static let f32 = PackedType(raw: 3)
+    static let f64 = PackedType(raw: 4)
+    static let v128 = PackedType(raw: 5)
+
+    private init(raw: UInt64) { self.raw = raw }
+
+    init(_ type: ValueType) {
+        switch type {
+        case .i32: raw = 1
+        case .i64: raw = 2
+        case .f32: raw = 3
+        case .f64: raw = 4
+        case .v128: raw = 5
+        case .ref(let reference):
+            let nullable: UInt64 = reference.isNullable ? 0x100 : 0
+            switch reference.heapType {
+            case .abstract(let abstract): raw = 0x1000 | nullable | UInt64(abstract.rawValue)
+            case .concrete(let index): raw = 0x2000 | nullable | UInt64(index) << 16
+            }
+        }
+    }
+
+    var isKnown: Bool { raw != 0 }
+    var isReference: Bool { raw >= 0x1000 }
+
+    var valueType: ValueType {
+        switch raw {
+        case 1: return .i32
+        case 2: return .i64
+        case 3: return .f32
+        case 4: return .f64
+        case 5: return .v128
+        default:
+            let nullable = raw & 0x100 != 0
+            let heap: HeapType =
+                raw & 0x2000 != 0
+                ? .concrete(typeIndex: UInt32(truncatingIfNeeded: raw >> 16))
+                : .abstract(AbstractHeapType(rawValue: UInt8(raw & 0xFF))!)
+            return .ref(ReferenceType(isNullable: nullable, heapType: heap))
+        }
+    }
+}
+
+/// The operand stack: a growable buffer of packed types, without the uniqueness checks that an
+/// Array performs on every append.
+final class OperandStack {
+    private(set) var base: UnsafeMutablePointer<PackedType>
+    private(set) var count = 0
+    private var capacity = 64
+
+    init() {
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    func push(_ type: PackedType) {
+        if count == capacity { grow() }
+        base[count] = type
+        count += 1
+    }
+
+    @inline(__always)
+    func removeLast() -> PackedType {
+        count -= 1
+        return base[count]
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> PackedType { base[index] }
+
+    func truncate(to height: Int) { count = height }
+
+    private func grow() {
+        let newBase = UnsafeMutablePointer<PackedType>.allocate(capacity: capacity * 2)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity *= 2
+    }
+}
+
+/// What function bodies are validated against: the module's index spaces, shared by reference so
+/// that no instruction copies the module.
+final class ValidationContext {
+    let bytes: [UInt8]
+    let features: WasmFeatureSet
+    /// Function types by type index (nil for other composite types).
+    let types: [FunctionType?]
+    /// Type index per function index.
+    let functionTypeIndices: [UInt32]
+    let tableTypes: [TableType]
+    let memoryTypes: [MemoryType]
+    let globalTypes: [GlobalType]
+    let elementTypes: [ReferenceType]
+    let dataCount: UInt32?
+    let declaredFunctionReferences: Set<UInt32>
+
+    init(module: Module, declaredFunctionReferences: Set<UInt32>) {
+        bytes = module.bytes
+        features = module.features
+        types = module.types.map(\.functionType)
+        functionTypeIndices = module.functionTypes
+        tableTypes = module.tableTypes
+        memoryTypes = module.memoryTypes
+        globalTypes = module.globalTypes
+        elementTypes = module.elements.map(\.type)
+        dataCount = module.dataCount
+        self.declaredFunctionReferences = declaredFunctionReferences
+    }
+
+    func functionType(at index: UInt32) -> FunctionType? {
+        Int(index) < types.count ? types[Int(index)] : nil
+    }
+
+    func typeOfFunction(_ index: UInt32) -> FunctionType? {
+        Int(index) < functionTypeIndices.count ? functionType(at: functionTypeIndices[Int(index)]) : nil
+    }
+}
+
 /// Validates function bodies of one module.
 struct FunctionValidator {
-    let module: Module
-    let declaredFunctionReferences: Set<UInt32>
+    let context: ValidationContext
     /// Offset of the instruction being validated, for error messages.
     var offset = 0
-    var operands: [ValueType?] = []
+    let operands = OperandStack()
     var frames: [ControlFrame] = []
+    /// The innermost frame's height and reachability, cached for `pop`.
+    var currentHeight = 0
+    var currentIsUnreachable = false
     var locals = LocalTypes()
     /// Whether the function's final `end` has been seen.
     var isFinished = false
 
     init(module: Module, declaredFunctionReferences: Set<UInt32>) {
-        self.module = module
-        self.declaredFunctionReferences = declaredFunctionReferences
+        context = ValidationContext(module: module, declaredFunctionReferences: declaredFunctionReferences)
     }
 
     /// Validates the body of the function with index `functionIndex` (in the function index space).
     mutating func validate(body: FunctionBody, functionIndex: UInt32, type: FunctionType) throws(WasmParserError) {
-        operands.removeAll(keepingCapacity: true)
+        operands.truncate(to: 0)
         frames.removeAll(keepingCapacity: true)
         isFinished = false
         locals.reset(
@@ -148,11 +278,14 @@ struct FunctionValidator {
         frames.append(
             ControlFrame(
                 kind: .function, parameters: .empty, results: TypeList(type.results), height: 0, isUnreachable: false))
+        currentHeight = 0
+        currentIsUnreachable = false
 
-        try withByteReader(module.bytes) { (reader: inout ByteReader) throws(WasmParserError) in
+        let features = context.features
+        try withByteReader(context.bytes) { (reader: inout ByteReader) throws(WasmParserError) in
             reader.position = body.instructionRange.lowerBound
             reader.limit = body.instructionRange.upperBound
-            var decoder = ExpressionDecoder(reader: reader, features: module.features)
+            var decoder = ExpressionDecoder(reader: reader, features: features)
             while !isFinished {
                 offset = decoder.reader.position
                 try decoder.decodeInstruction(into: &self)
@@ -175,64 +308,64 @@ struct FunctionValidator {
 
     // MARK: - Operand stack
 
-    mutating func push(_ type: ValueType) {
-        operands.append(type)
+    @inline(__always)
+    func push(_ type: PackedType) {
+        operands.push(type)
     }
 
-    mutating func push(_ types: TypeList) {
-        for i in 0..<types.count { operands.append(types[i]) }
+
+    func push(_ types: TypeList) {
+        for i in 0..<types.count { operands.push(PackedType(types[i])) }
     }
 
-    /// Pops any operand; `nil` is the unknown type of unreachable code.
-    mutating func pop() throws(WasmParserError) -> ValueType? {
-        let frame = frames[frames.count - 1]
-        if operands.count == frame.height {
-            if frame.isUnreachable { return nil }
+    /// Pops any operand; `.unknown` is the bottom type of unreachable code.
+    @inline(__always)
+    func pop() throws(WasmParserError) -> PackedType {
+        if operands.count == currentHeight {
+            if currentIsUnreachable { return .unknown }
             throw typeMismatch()
         }
         return operands.removeLast()
     }
 
     /// Pops an operand that must match `expected`.
+    @inline(__always)
     @discardableResult
-    mutating func pop(_ expected: ValueType) throws(WasmParserError) -> ValueType? {
-        // Fast path: a known operand above the frame's height.
-        let count = operands.count
-        if count > frames[frames.count - 1].height, let actual = operands[count - 1] {
-            guard actual == expected || isSubtype(actual, of: expected) else { throw typeMismatch() }
-            operands.removeLast()
-            return actual
-        }
+    func pop(_ expected: PackedType) throws(WasmParserError) -> PackedType {
         let actual = try pop()
-        if let actual, !isSubtype(actual, of: expected) { throw typeMismatch() }
+        if actual != expected && actual.isKnown && !isSubtype(actual, of: expected) { throw typeMismatch() }
         return actual
     }
 
-    mutating func pop(_ types: TypeList) throws(WasmParserError) {
+    func pop(_ types: TypeList) throws(WasmParserError) {
         var i = types.count
         while i > 0 {
             i -= 1
-            try pop(types[i])
+            try pop(PackedType(types[i]))
         }
     }
 
-    /// Checks that the top of the stack matches `types` without popping them (br_if, br_table).
-    mutating func checkTop(_ types: TypeList) throws(WasmParserError) {
-        let frame = frames[frames.count - 1]
-        let available = operands.count - frame.height
+    /// Checks that the top of the stack matches `types` without popping them (br_table).
+    func checkTop(_ types: TypeList) throws(WasmParserError) {
+        let available = operands.count - currentHeight
         for i in 0..<types.count {
             let depth = types.count - i  // 1 = top
             if depth > available {
-                if frame.isUnreachable { continue }
+                if currentIsUnreachable { continue }
                 throw typeMismatch()
             }
-            if let actual = operands[operands.count - depth], !isSubtype(actual, of: types[i]) {
-                throw typeMismatch()
-            }
+            let actual = operands[operands.count - depth]
+            if actual.isKnown && !isSubtype(actual, of: PackedType(types[i])) { throw typeMismatch() }
         }
     }
 
     /// Whether a value of type `sub` may be used where `sup` is expected.
+    func isSubtype(_ sub: PackedType, of sup: PackedType) -> Bool {
+        if sub == sup { return true }
+        guard sub.isReference && sup.isReference else { return false }
+        return isSubtype(sub.valueType, of: sup.valueType)
+    }
+
     func isSubtype(_ sub: ValueType, of sup: ValueType) -> Bool {
         if sub == sup { return true }
         guard case .ref(let subReference) = sub, case .ref(let supReference) = sup else { return false }
@@ -249,6 +382,8 @@ struct FunctionValidator {
         frames.append(
             ControlFrame(
                 kind: kind, parameters: parameters, results: results, height: operands.count, isUnreachable: false))
+        currentHeight = operands.count
+        currentIsUnreachable = false
         push(parameters)
     }
 
@@ -257,13 +392,17 @@ struct FunctionValidator {
         try pop(frame.results)
         guard operands.count == frame.height else { throw typeMismatch() }
         frames.removeLast()
+        if let outer = frames.last {
+            currentHeight = outer.height
+            currentIsUnreachable = outer.isUnreachable
+        }
         return frame
     }
 
     mutating func markUnreachable() {
-        let index = frames.count - 1
-        operands.removeLast(operands.count - frames[index].height)
-        frames[index].isUnreachable = true
+        operands.truncate(to: currentHeight)
+        frames[frames.count - 1].isUnreachable = true
+        currentIsUnreachable = true
     }
 
     func label(_ depth: UInt32) throws(WasmParserError) -> ControlFrame {
@@ -276,7 +415,7 @@ struct FunctionValidator {
         case .empty: return (.empty, .empty)
         case .value(let type): return (.empty, TypeList(type))
         case .typeIndex(let index):
-            guard let type = module.functionType(at: index) else { throw invalid("unknown type") }
+            guard let type = context.functionType(at: index) else { throw invalid("unknown type") }
             return (TypeList(type.parameters), TypeList(type.results))
         }
     }
@@ -284,22 +423,22 @@ struct FunctionValidator {
     // MARK: - Module context
 
     func functionType(_ functionIndex: UInt32) throws(WasmParserError) -> FunctionType {
-        guard let type = module.typeOfFunction(functionIndex) else { throw invalid("unknown function \(functionIndex)") }
+        guard let type = context.typeOfFunction(functionIndex) else { throw invalid("unknown function \(functionIndex)") }
         return type
     }
 
     func tableType(_ table: UInt32) throws(WasmParserError) -> TableType {
-        guard Int(table) < module.tableTypes.count else { throw invalid("unknown table \(table)") }
-        return module.tableTypes[Int(table)]
+        guard Int(table) < context.tableTypes.count else { throw invalid("unknown table \(table)") }
+        return context.tableTypes[Int(table)]
     }
 
     func checkMemory(_ memory: UInt32) throws(WasmParserError) {
-        guard Int(memory) < module.memoryTypes.count else { throw invalid("unknown memory \(memory)") }
+        guard Int(memory) < context.memoryTypes.count else { throw invalid("unknown memory \(memory)") }
     }
 
     func checkMemArg(_ memarg: MemArg, naturalAlignmentLog2: UInt32) throws(WasmParserError) {
         try checkMemory(memarg.memory)
-        if memarg.offset > UInt64(UInt32.max) && module.memoryTypes[Int(memarg.memory)].limits.addressType == .i32 {
+        if memarg.offset > UInt64(UInt32.max) && context.memoryTypes[Int(memarg.memory)].limits.addressType == .i32 {
             throw invalid("offset out of range")
         }
         guard memarg.alignmentLog2 <= naturalAlignmentLog2 else {
@@ -307,26 +446,26 @@ struct FunctionValidator {
         }
     }
 
-    func localType(_ index: UInt32) throws(WasmParserError) -> ValueType {
+    func localType(_ index: UInt32) throws(WasmParserError) -> PackedType {
         guard Int(index) < locals.count else { throw invalid("unknown local \(index)") }
         return locals[Int(index)]
     }
 
     func globalType(_ index: UInt32) throws(WasmParserError) -> GlobalType {
-        guard Int(index) < module.globalTypes.count else { throw invalid("unknown global \(index)") }
-        return module.globalTypes[Int(index)]
+        guard Int(index) < context.globalTypes.count else { throw invalid("unknown global \(index)") }
+        return context.globalTypes[Int(index)]
     }
 
     func checkDataSegment(_ index: UInt32) throws(WasmParserError) {
-        guard let dataCount = module.dataCount else {
+        guard let dataCount = context.dataCount else {
             throw .malformed("data count section required", at: offset)
         }
         guard index < dataCount else { throw invalid("unknown data segment \(index)") }
     }
 
     func elementType(_ index: UInt32) throws(WasmParserError) -> ReferenceType {
-        guard Int(index) < module.elements.count else { throw invalid("unknown elem segment \(index)") }
-        return module.elements[Int(index)].type
+        guard Int(index) < context.elementTypes.count else { throw invalid("unknown elem segment \(index)") }
+        return context.elementTypes[Int(index)]
     }
 
     func checkLane(_ lane: UInt8, count: UInt8) throws(WasmParserError) {
