@@ -46,6 +46,7 @@ testsuite="$(cd "$testsuite" && pwd)"
 step "swift build -c release" swift build -c release
 step "swift test" swift test
 step "generated code is up to date" python3 Utilities/generate.py --check
+step "RuntimeSupport (C: glibc, bounds checks, static musl)" Tests/RuntimeSupportTests/run.sh
 step "spec suite ($testsuite)" .build/release/w2n-dev spectest --testsuite "$testsuite"
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
 

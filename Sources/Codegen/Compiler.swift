@@ -23,6 +23,8 @@ public struct CompileOptions: Sendable {
     public var keepTemps = false
     /// Compile unresolvable function imports as functions that trap when called.
     public var trapUnresolvedImports = false
+    /// Link without symbols and debug information (smaller, and independent of temporary paths).
+    public var stripSymbols = false
 
     public init() {}
 }
@@ -74,6 +76,7 @@ public enum Compiler {
 
         let toolchain = try Toolchain.locate()
         let runtime = try toolchain.runtimeLibrary(for: options.target, boundsChecks: false)
-        try toolchain.linkExecutable(objects: [objectPath], runtime: runtime, target: options.target, output: output)
+        try toolchain.linkExecutable(
+            objects: [objectPath], runtime: runtime, target: options.target, output: output, strip: options.stripSymbols)
     }
 }

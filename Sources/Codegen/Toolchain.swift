@@ -101,9 +101,15 @@ struct Toolchain {
         return library
     }
 
-    /// Links a static executable from `objects` and RuntimeSupport.
-    func linkExecutable(objects: [String], runtime: String, target: Target, output: String) throws(CodegenError) {
-        try run(["cc", "-target", target.zigTarget, "-static", "-o", output] + objects + [runtime])
+    /// Links a static executable from `objects` and RuntimeSupport; `strip` leaves out symbols and
+    /// debug information (which name the temporary paths of the build).
+    func linkExecutable(
+        objects: [String], runtime: String, target: Target, output: String, strip: Bool = false
+    ) throws(CodegenError) {
+        // -O2: without it zig links its Debug build of musl (four times larger).
+        try run(
+            ["cc", "-target", target.zigTarget, "-static", "-O2"] + (strip ? ["-s"] : []) + ["-o", output] + objects
+                + [runtime])
     }
 }
 

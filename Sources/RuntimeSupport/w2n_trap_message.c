@@ -17,6 +17,7 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_NULL_REFERENCE: return "null reference";
     case W2N_TRAP_HOST: return "host function failed";
     case W2N_TRAP_EXIT: return "exit";
+    case W2N_TRAP_UNRESOLVED_IMPORT: return "unresolved import called";
     case W2N_TRAP_COUNT: break;
   }
   return "unknown trap";

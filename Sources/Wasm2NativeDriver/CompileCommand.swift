@@ -44,6 +44,9 @@ public struct CompileCommand: ParsableCommand {
     @Flag(help: "Compile function imports that are neither WASI nor provided as functions that trap when called.")
     public var trapUnresolvedImports = false
 
+    @Flag(help: "Leave symbols and debug information out of the executable (as `image` does).")
+    public var strip = false
+
     @Option(name: .customLong("emit-llvm"), help: "Also write the optimised LLVM IR to this file.")
     public var emitLLVM: String?
 
@@ -85,6 +88,7 @@ public struct CompileCommand: ParsableCommand {
         options.objectOutput = emitObject
         options.keepTemps = keepTemps
         options.trapUnresolvedImports = trapUnresolvedImports
+        options.stripSymbols = strip
         do {
             try Compiler.compileExecutable(module, output: output, options: options)
         } catch {

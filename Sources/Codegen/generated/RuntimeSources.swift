@@ -38,10 +38,11 @@ extern "C" {
 /* 1. Configuration ------------------------------------------------------------------------- */
 
 /* Bytes reserved for a 32-bit linear memory: the 4 GiB address space, the largest memarg offset
- * (4 GiB) and an access size, so that no index + offset + size can leave the reservation and no
- * bounds check is needed. Pages are committed (made readable and writable) on memory.grow. */
+ * (4 GiB) and an access size (one more wasm page), so that no index + offset + size can leave the
+ * reservation and no bounds check is needed. Pages are committed (made readable and writable) on
+ * memory.grow. */
 #ifndef W2N_MEMORY_RESERVATION
-#define W2N_MEMORY_RESERVATION (8ull << 30)
+#define W2N_MEMORY_RESERVATION ((8ull << 30) + 65536u)
 #endif
 
 /* 1: explicit bounds checks instead of guard pages (for small address spaces). The generated code
@@ -53,8 +54,29 @@ extern "C" {
 #define W2N_PAGE_SIZE 65536u
 #define W2N_MAX_PAGES 65536u
 
+/* Elements a table may hold: table.grow beyond it returns -1 and a larger initial size fails
+ * instantiation (an implementation limit, as the spec allows). */
+#ifndef W2N_TABLE_MAX_ELEMENTS
+#define W2N_TABLE_MAX_ELEMENTS 10000000u
+#endif
+
+/* Native stack kept free below w2n_stack_limit for the runtime and libc (WASI calls), at most a
+ * quarter of the thread's stack. */
+#ifndef W2N_STACK_HEADROOM
+#define W2N_STACK_HEADROOM (256u << 10)
+#endif
+
+/* Exit statuses of executables (w2n_main.c): a trap (the status of an abort, 128 + SIGABRT),
+ * SIGTERM (128 + 15) and SIGINT (128 + 2); instantiation failures exit with 1. */
+#define W2N_EXIT_TRAP 134
+#define W2N_EXIT_SIGTERM 143
+#define W2N_EXIT_SIGINT 130
+
 #if W2N_BOUNDS_CHECKS != 0 && W2N_BOUNDS_CHECKS != 1
 #error "W2N_BOUNDS_CHECKS must be 0 or 1"
+#endif
+#if W2N_BOUNDS_CHECKS == 0 && W2N_MEMORY_RESERVATION < (8ull << 30) + 16u
+#error "without bounds checks the reservation must cover a 32-bit index, a 32-bit offset and 16 bytes"
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -80,6 +102,7 @@ typedef enum w2n_trap_code {
   W2N_TRAP_NULL_REFERENCE = 11,             /* "null reference" */
   W2N_TRAP_HOST = 12,                       /* a host function failed (message in the instance) */
   W2N_TRAP_EXIT = 13,                       /* proc_exit: not an error; the status is in the instance */
+  W2N_TRAP_UNRESOLVED_IMPORT = 14,          /* "unresolved import called" (--trap-unresolved-imports) */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -93,10 +116,11 @@ typedef struct w2n_instance w2n_instance;
 /* A function reference: what `ref.func`, tables and imports hold. One per function per
  * instance, so that reference identity survives export and import. */
 typedef struct w2n_funcref {
-  void *code;             /* the native function: first parameter is `instance` */
-  uint32_t type_id;       /* canonical id of its function type (w2n_intern_type) */
-  uint32_t function_index;
-  w2n_instance *instance; /* the instance that defines the function */
+  void *code;              /* offset 0: the native function: first parameter is `instance` */
+  uint32_t type_id;        /* offset 8: canonical id of its function type (w2n_intern_type) */
+  uint32_t function_index; /* offset 12 */
+  w2n_instance *instance;  /* offset 16: the instance that defines the function (for WASI
+                              functions: the importing instance) */
 } w2n_funcref;
 
 /* A reference value: NULL is ref.null; funcref values are `w2n_funcref *`; externref values are
@@ -123,6 +147,7 @@ typedef struct w2n_memory {
   uint32_t pages;      /* offset 16 */
   uint32_t max_pages;  /* offset 20: the declared maximum, or W2N_MAX_PAGES */
   uint64_t reserved;   /* offset 24: bytes reserved at `data` */
+  uint32_t has_max;    /* offset 32: 1 when a maximum was declared (import matching) */
 } w2n_memory;
 
 typedef struct w2n_table {
@@ -131,6 +156,7 @@ typedef struct w2n_table {
   uint32_t max_size;   /* offset 12: the declared maximum, or UINT32_MAX */
   uint32_t capacity;   /* offset 16 */
   uint32_t elem_kind;  /* offset 20: W2N_KIND_FUNCREF or W2N_KIND_EXTERNREF */
+  uint32_t has_max;    /* offset 24: 1 when a maximum was declared (import matching) */
 } w2n_table;
 
 /* An element segment's items after instantiation (NULL items after elem.drop, count 0). */
@@ -139,7 +165,9 @@ typedef struct w2n_elem_segment {
   uint32_t count;
 } w2n_elem_segment;
 
-/* The instance. Generated code reads these fields at these offsets (RuntimeABI.swift). */
+/* The instance. Generated code reads these fields at these offsets (RuntimeABI.swift).
+ * `memories` and `tables` have at least one slot: memories[0] is NULL when the module has no
+ * memory (WASI functions rely on it). Only w2n_instantiate allocates instances. */
 struct w2n_instance {
   uint8_t *memory0;               /* 0: base of memory 0 (NULL without memory) */
   w2n_memory **memories;          /* 8: every memory, imported ones first */
@@ -258,8 +286,30 @@ W2N_NORETURN void w2n_trap(w2n_trap_code code);
 
 /* Runs `body(instance, data)` so that a trap inside it (w2n_trap, a fault in a memory's
  * reservation, native stack exhaustion) returns here: the result is W2N_TRAP_NONE or the code.
- * Guarded calls nest; each thread has its own. */
+ * Guarded calls nest; each thread has its own. The first guarded call of a thread installs the
+ * SIGSEGV/SIGBUS handler (once per process), an alternate signal stack and w2n_stack_limit.
+ * w2n_trap outside any guarded call prints the trap to stderr and exits with W2N_EXIT_TRAP. */
 w2n_trap_code w2n_run_guarded(w2n_instance *instance, void (*body)(w2n_instance *, void *), void *data);
+
+/* The lowest native stack address generated code may use on this thread: a function whose stack
+ * pointer is below it should trap with W2N_TRAP_CALL_STACK_EXHAUSTED. It leaves
+ * W2N_STACK_HEADROOM (at most a quarter of the stack) for the runtime. 0 (no limit) until the
+ * thread's first guarded call. Without such checks, the guard page below the stack still turns
+ * exhaustion into the same trap through the signal handler. */
+#if defined(__cplusplus)
+extern thread_local uintptr_t w2n_stack_limit;
+#elif !defined(__swift__) /* Swift does not import thread-locals: use w2n_thread_stack_limit */
+extern _Thread_local uintptr_t w2n_stack_limit;
+#endif
+/* The same value, setting it up for the calling thread first if needed (for the interpreter). */
+uintptr_t w2n_thread_stack_limit(void);
+
+/* The function in which the calling thread's last trap happened, best effort: 1 and its index
+ * when the trapping code address (the fault's, or w2n_trap's return address) lies after the start
+ * of one of the module's defined functions and before the start of another function, `initialize`
+ * or `invoke`; else 0 (the code after the last of these starts is never attributed: its end is
+ * unknown). Assumes the generated functions are laid out contiguously, without outlined parts. */
+int w2n_last_trap_function(const w2n_instance *instance, uint32_t *function_index);
 
 /* 6. Builtins called by generated code ----------------------------------------------------- */
 
@@ -290,12 +340,15 @@ void w2n_elem_drop(w2n_instance *instance, uint32_t segment);
 /* The canonical id of a function signature string (equal strings, equal ids; never 0). */
 uint32_t w2n_intern_type(const char *signature);
 
-/* What a host provides for one import: exactly one field is used, by the import's kind. */
+/* What a host provides for one import: one of the first four fields is used, by the import's
+ * kind; a global also needs `global_type` (its value kind and mutability), which import matching
+ * compares. */
 typedef struct w2n_extern {
   w2n_funcref *func;
   w2n_table *table;
   w2n_memory *memory;
   w2n_value *global;
+  w2n_global_type global_type;
 } w2n_extern;
 
 /* Resolves an import; returns 0 when unknown. */
@@ -317,6 +370,16 @@ typedef enum w2n_instantiate_status {
 w2n_instantiate_status w2n_instantiate(const w2n_module *module, w2n_import_resolver resolver, void *context,
                                        w2n_instance **out, w2n_trap_code *trap);
 
+/* The same with a WASI context (w2n_wasi.h), set in instance->wasi before `initialize` and the
+ * start function run. The instance does not own it. */
+w2n_instantiate_status w2n_instantiate_with_wasi(const w2n_module *module, struct w2n_wasi *wasi,
+                                                 w2n_import_resolver resolver, void *context, w2n_instance **out,
+                                                 w2n_trap_code *trap);
+
+/* Why the calling thread's last w2n_instantiate failed, for messages: e.g.
+ * "unknown import: env.f", "incompatible import type: env.m (memory limits)". "" after success. */
+const char *w2n_instantiate_error(void);
+
 /* Frees an instance and what it owns (not imported memories, tables and globals). */
 void w2n_instance_free(w2n_instance *instance);
 
@@ -330,10 +393,19 @@ int w2n_get_extern(w2n_instance *instance, uint32_t kind, uint32_t index, w2n_ex
 w2n_trap_code w2n_invoke(w2n_instance *instance, uint32_t function_index, const w2n_value *args,
                          w2n_value *results);
 
-/* Executables: generated code defines these two symbols; RuntimeSupport's `main` instantiates
- * `w2n_main_module` with WASI set up from `w2n_main_config` and the process's argv, runs
- * `_start`, and exits with proc_exit's status (or reports a trap and exits with 128 + 6... see
- * w2n_main.c). */
+/* Host-owned memories and tables (e.g. the spec harness's "spectest" module), to be passed to
+ * other instances through a resolver. NULL when the limits are invalid or allocation fails.
+ * Table elements start as ref.null. */
+w2n_memory *w2n_memory_new(uint32_t min_pages, uint32_t max_pages, uint32_t has_max);
+void w2n_memory_free(w2n_memory *memory);
+w2n_table *w2n_table_new(uint32_t elem_kind, uint32_t min, uint32_t max, uint32_t has_max);
+void w2n_table_free(w2n_table *table);
+
+/* Executables: generated code defines these two symbols; RuntimeSupport's `main` (compiled only
+ * with -DW2N_EXECUTABLE_MAIN) instantiates `w2n_main_module` with WASI set up from
+ * `w2n_main_config_data` and the process's argv, runs `_start`, and exits with proc_exit's status,
+ * 0 when `_start` returns, W2N_EXIT_TRAP after printing "wasm2native: trap: <message>" to stderr,
+ * 1 when instantiation fails. See w2n_main.c. */
 typedef struct w2n_main_config {
   const char *const *dirs;  /* NULL-terminated "HOST" or "HOST::GUEST" directory grants */
   const char *const *env;   /* NULL-terminated "NAME=VALUE" entries, or "NAME" to pass the host's */
@@ -348,6 +420,1459 @@ extern const w2n_main_config w2n_main_config_data;
 #endif
 
 #endif /* W2N_RUNTIME_H */
+"""####),
+        ("include/w2n_wasi.h", ####"""
+/*
+ * w2n_wasi.h: WASI preview1 (`wasi_snapshot_preview1`) in RuntimeSupport.
+ *
+ * Each import `wasi_snapshot_preview1.<name>` is the C function
+ * `w2n_import_wasi_snapshot_preview1_<name>`: its first parameter is the calling instance (for
+ * memory 0 and the WASI context in instance->wasi), then the wasm parameters (i32 -> uint32_t,
+ * i64 -> uint64_t); it returns the WASI errno as uint32_t (proc_exit returns nothing). Generated
+ * code and the interpreter call the same functions. w2n_instantiate links them directly, checking
+ * each import's type against `w2n_wasi_functions[i].signature`.
+ *
+ * Guest pointers are checked against memory 0 (instance->memories[0]); one out of range gives
+ * EFAULT (21). A call with instance->wasi == NULL traps (W2N_TRAP_HOST). proc_exit records the
+ * status in the context and ends the guarded call with W2N_TRAP_EXIT, so hosts must call WASI
+ * functions inside w2n_run_guarded.
+ *
+ * Capabilities follow the WASI model, like wasmtime: the guest sees the arguments, the environment
+ * entries and the directories it is granted, nothing else. Granted directories are preopened as
+ * fds 3, 4, ... in order; paths are resolved component by component below them (symbolic links
+ * included), and any path that would leave them, or an absolute one, fails with NOTCAPABLE (76).
+ */
+#ifndef W2N_WASI_H
+#define W2N_WASI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n_runtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define W2N_WASI_MODULE "wasi_snapshot_preview1"
+
+typedef struct w2n_wasi w2n_wasi;
+
+/* Creates a WASI context: `argv[0..argc)` are the guest's arguments, as given (argv[0] included);
+ * `config` grants directories ("HOST" or "HOST::GUEST": the guest sees HOST's contents under the
+ * name GUEST, by default HOST as written) and environment entries ("NAME=VALUE", or "NAME" for the
+ * host's value when it has one; `inherit_env` passes the whole host environment first). NULL
+ * config: arguments only. fds 0-2 are the process's stdin, stdout and stderr. On failure (a
+ * directory that cannot be opened, no memory) returns NULL and writes a message into `error`. */
+w2n_wasi *w2n_wasi_create(int argc, const char *const *argv, const w2n_main_config *config, char *error,
+                          size_t error_size);
+/* Closes the context's descriptors (not the process's stdin, stdout and stderr) and frees it. */
+void w2n_wasi_free(w2n_wasi *wasi);
+/* The status given to proc_exit (0 before). */
+uint32_t w2n_wasi_exit_status(const w2n_wasi *wasi);
+
+/* The functions w2n_instantiate links, with the "<params>:<results>" signature of w2n_func_type. */
+typedef struct w2n_wasi_function {
+  const char *name;      /* e.g. "fd_write" */
+  const char *signature; /* e.g. "iiii:i" */
+  void *code;            /* w2n_import_wasi_snapshot_preview1_fd_write */
+} w2n_wasi_function;
+
+extern const w2n_wasi_function w2n_wasi_functions[];
+extern const uint32_t w2n_wasi_function_count;
+
+/* WASI errno values (preview1 witx). */
+enum {
+  W2N_WASI_SUCCESS = 0,
+  W2N_WASI_2BIG = 1,
+  W2N_WASI_ACCES = 2,
+  W2N_WASI_AGAIN = 6,
+  W2N_WASI_BADF = 8,
+  W2N_WASI_EXIST = 20,
+  W2N_WASI_FAULT = 21,
+  W2N_WASI_INVAL = 28,
+  W2N_WASI_IO = 29,
+  W2N_WASI_ISDIR = 31,
+  W2N_WASI_LOOP = 32,
+  W2N_WASI_NAMETOOLONG = 37,
+  W2N_WASI_NOENT = 44,
+  W2N_WASI_NOMEM = 48,
+  W2N_WASI_NOSYS = 52,
+  W2N_WASI_NOTDIR = 54,
+  W2N_WASI_NOTEMPTY = 55,
+  W2N_WASI_NOTSOCK = 57,
+  W2N_WASI_NOTSUP = 58,
+  W2N_WASI_OVERFLOW = 61,
+  W2N_WASI_PERM = 63,
+  W2N_WASI_PIPE = 64,
+  W2N_WASI_SPIPE = 70,
+  W2N_WASI_NOTCAPABLE = 76,
+};
+
+/* args_env.c */
+uint32_t w2n_import_wasi_snapshot_preview1_args_get(w2n_instance *instance, uint32_t argv, uint32_t argv_buf);
+uint32_t w2n_import_wasi_snapshot_preview1_args_sizes_get(w2n_instance *instance, uint32_t argc_out,
+                                                          uint32_t argv_buf_size_out);
+uint32_t w2n_import_wasi_snapshot_preview1_environ_get(w2n_instance *instance, uint32_t environ_pointers,
+                                                       uint32_t environ_buf);
+uint32_t w2n_import_wasi_snapshot_preview1_environ_sizes_get(w2n_instance *instance, uint32_t count_out,
+                                                             uint32_t buf_size_out);
+
+/* clock.c */
+uint32_t w2n_import_wasi_snapshot_preview1_clock_res_get(w2n_instance *instance, uint32_t clock_id,
+                                                         uint32_t resolution_out);
+uint32_t w2n_import_wasi_snapshot_preview1_clock_time_get(w2n_instance *instance, uint32_t clock_id,
+                                                          uint64_t precision, uint32_t time_out);
+uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
+                                                       uint32_t nsubscriptions, uint32_t nevents_out);
+
+/* random.c */
+uint32_t w2n_import_wasi_snapshot_preview1_random_get(w2n_instance *instance, uint32_t buf, uint32_t buf_len);
+
+/* proc.c */
+W2N_NORETURN void w2n_import_wasi_snapshot_preview1_proc_exit(w2n_instance *instance, uint32_t status);
+uint32_t w2n_import_wasi_snapshot_preview1_proc_raise(w2n_instance *instance, uint32_t signal);
+uint32_t w2n_import_wasi_snapshot_preview1_sched_yield(w2n_instance *instance);
+
+/* fd.c */
+uint32_t w2n_import_wasi_snapshot_preview1_fd_advise(w2n_instance *instance, uint32_t fd, uint64_t offset,
+                                                     uint64_t len, uint32_t advice);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_allocate(w2n_instance *instance, uint32_t fd, uint64_t offset,
+                                                       uint64_t len);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_close(w2n_instance *instance, uint32_t fd);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_datasync(w2n_instance *instance, uint32_t fd);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_fdstat_get(w2n_instance *instance, uint32_t fd, uint32_t stat_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_fdstat_set_flags(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t flags);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_fdstat_set_rights(w2n_instance *instance, uint32_t fd,
+                                                                uint64_t rights_base, uint64_t rights_inheriting);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_get(w2n_instance *instance, uint32_t fd,
+                                                           uint32_t stat_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_size(w2n_instance *instance, uint32_t fd,
+                                                                uint64_t size);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_times(w2n_instance *instance, uint32_t fd,
+                                                                 uint64_t atim, uint64_t mtim, uint32_t fst_flags);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_pread(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                    uint32_t iovs_len, uint64_t offset, uint32_t nread_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_prestat_get(w2n_instance *instance, uint32_t fd,
+                                                          uint32_t prestat_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_prestat_dir_name(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t path, uint32_t path_len);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_pwrite(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                     uint32_t iovs_len, uint64_t offset, uint32_t nwritten_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_read(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                   uint32_t iovs_len, uint32_t nread_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_readdir(w2n_instance *instance, uint32_t fd, uint32_t buf,
+                                                      uint32_t buf_len, uint64_t cookie, uint32_t bufused_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_renumber(w2n_instance *instance, uint32_t fd, uint32_t to);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_seek(w2n_instance *instance, uint32_t fd, uint64_t offset,
+                                                   uint32_t whence, uint32_t newoffset_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_sync(w2n_instance *instance, uint32_t fd);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_tell(w2n_instance *instance, uint32_t fd, uint32_t offset_out);
+uint32_t w2n_import_wasi_snapshot_preview1_fd_write(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                    uint32_t iovs_len, uint32_t nwritten_out);
+
+/* path.c */
+uint32_t w2n_import_wasi_snapshot_preview1_path_create_directory(w2n_instance *instance, uint32_t fd,
+                                                                 uint32_t path, uint32_t path_len);
+uint32_t w2n_import_wasi_snapshot_preview1_path_filestat_get(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                             uint32_t path, uint32_t path_len, uint32_t stat_out);
+uint32_t w2n_import_wasi_snapshot_preview1_path_filestat_set_times(w2n_instance *instance, uint32_t fd,
+                                                                   uint32_t flags, uint32_t path,
+                                                                   uint32_t path_len, uint64_t atim, uint64_t mtim,
+                                                                   uint32_t fst_flags);
+uint32_t w2n_import_wasi_snapshot_preview1_path_link(w2n_instance *instance, uint32_t old_fd, uint32_t old_flags,
+                                                     uint32_t old_path, uint32_t old_path_len, uint32_t new_fd,
+                                                     uint32_t new_path, uint32_t new_path_len);
+uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uint32_t fd, uint32_t dirflags,
+                                                     uint32_t path, uint32_t path_len, uint32_t oflags,
+                                                     uint64_t rights_base, uint64_t rights_inheriting,
+                                                     uint32_t fdflags, uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_path_readlink(w2n_instance *instance, uint32_t fd, uint32_t path,
+                                                         uint32_t path_len, uint32_t buf, uint32_t buf_len,
+                                                         uint32_t bufused_out);
+uint32_t w2n_import_wasi_snapshot_preview1_path_remove_directory(w2n_instance *instance, uint32_t fd,
+                                                                 uint32_t path, uint32_t path_len);
+uint32_t w2n_import_wasi_snapshot_preview1_path_rename(w2n_instance *instance, uint32_t fd, uint32_t old_path,
+                                                       uint32_t old_path_len, uint32_t new_fd, uint32_t new_path,
+                                                       uint32_t new_path_len);
+uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, uint32_t old_path,
+                                                        uint32_t old_path_len, uint32_t fd, uint32_t new_path,
+                                                        uint32_t new_path_len);
+uint32_t w2n_import_wasi_snapshot_preview1_path_unlink_file(w2n_instance *instance, uint32_t fd, uint32_t path,
+                                                            uint32_t path_len);
+
+/* sock.c (sockets the process was given; the WasmEdge extension is separate) */
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                       uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                     uint32_t ri_data_len, uint32_t ri_flags, uint32_t ro_datalen_out,
+                                                     uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                     uint32_t si_data_len, uint32_t si_flags,
+                                                     uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance, uint32_t fd, uint32_t how);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* W2N_WASI_H */
+"""####),
+        ("w2n_instance.c", ####"""
+/*
+ * w2n_instance.c: instantiation, exports, invocation and function type interning.
+ *
+ * w2n_instantiate follows the spec's order: resolve every import (WASI functions link to
+ * RuntimeSupport directly; everything else goes through the host's resolver and is checked with
+ * the spec's import matching rules), allocate the module's own memories, tables, globals and
+ * funcrefs, the element segments' item arrays and the data-dropped flags, then run the generated
+ * `initialize` and the start function, each under a guard.
+ *
+ * The instance is one allocation: the public struct w2n_instance that generated code reads, then
+ * the private part below, which owns the storage.
+ */
+#include "w2n_internal.h"
+#include "w2n_wasi.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The offsets generated code hard-codes (Sources/Lowering/RuntimeABI.swift). */
+_Static_assert(offsetof(w2n_instance, memory0) == 0, "instance layout");
+_Static_assert(offsetof(w2n_instance, memories) == 8, "instance layout");
+_Static_assert(offsetof(w2n_instance, tables) == 16, "instance layout");
+_Static_assert(offsetof(w2n_instance, globals) == 24, "instance layout");
+_Static_assert(offsetof(w2n_instance, functions) == 32, "instance layout");
+_Static_assert(offsetof(w2n_instance, type_ids) == 40, "instance layout");
+_Static_assert(offsetof(w2n_instance, elems) == 48, "instance layout");
+_Static_assert(offsetof(w2n_instance, data_dropped) == 56, "instance layout");
+_Static_assert(offsetof(w2n_instance, module) == 64, "instance layout");
+_Static_assert(offsetof(w2n_instance, wasi) == 72, "instance layout");
+_Static_assert(offsetof(w2n_instance, host) == 80, "instance layout");
+_Static_assert(offsetof(w2n_funcref, code) == 0 && offsetof(w2n_funcref, type_id) == 8 &&
+                   offsetof(w2n_funcref, function_index) == 12 && offsetof(w2n_funcref, instance) == 16,
+               "funcref layout");
+_Static_assert(offsetof(w2n_memory, data) == 0 && offsetof(w2n_memory, size_bytes) == 8 &&
+                   offsetof(w2n_memory, pages) == 16 && offsetof(w2n_memory, max_pages) == 20 &&
+                   offsetof(w2n_memory, reserved) == 24 && offsetof(w2n_memory, has_max) == 32,
+               "memory layout");
+_Static_assert(offsetof(w2n_table, elements) == 0 && offsetof(w2n_table, size) == 8 &&
+                   offsetof(w2n_table, max_size) == 12 && offsetof(w2n_table, capacity) == 16 &&
+                   offsetof(w2n_table, elem_kind) == 20 && offsetof(w2n_table, has_max) == 24,
+               "table layout");
+_Static_assert(sizeof(w2n_value) == 16 && sizeof(w2n_elem_segment) == 16, "value and segment sizes");
+
+typedef struct w2n_instance_private {
+  w2n_instance public; /* first: a w2n_instance * is a w2n_instance_private * */
+  uint32_t first_own_memory, first_own_table, first_own_global;
+  w2n_memory *own_memories; /* module->num_memories - first_own_memory of them */
+  w2n_table *own_tables;
+  w2n_value *own_globals;
+  w2n_funcref *own_funcrefs; /* one per function index; imports from hosts leave theirs unused */
+  uint32_t *type_ids;
+} w2n_instance_private;
+
+/* Interning ------------------------------------------------------------------------------- */
+
+typedef struct w2n_intern_slot {
+  char *signature; /* NULL: empty */
+  uint32_t id;
+} w2n_intern_slot;
+
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
+static w2n_intern_slot *intern_slots;
+static size_t intern_capacity, intern_count;
+
+static size_t intern_hash(const char *text) {
+  uint64_t hash = 1469598103934665603ull; /* FNV-1a */
+  for (; *text != '\0'; text++)
+    hash = (hash ^ (uint8_t)*text) * 1099511628211ull;
+  return (size_t)hash;
+}
+
+static w2n_intern_slot *intern_find(w2n_intern_slot *slots, size_t capacity, const char *signature) {
+  size_t i = intern_hash(signature) & (capacity - 1);
+  while (slots[i].signature != NULL && strcmp(slots[i].signature, signature) != 0)
+    i = (i + 1) & (capacity - 1);
+  return &slots[i];
+}
+
+static int intern_grow(void) {
+  size_t capacity = intern_capacity ? intern_capacity * 2 : 64;
+  w2n_intern_slot *slots = calloc(capacity, sizeof *slots);
+  if (slots == NULL)
+    return -1;
+  for (size_t i = 0; i < intern_capacity; i++)
+    if (intern_slots[i].signature != NULL)
+      *intern_find(slots, capacity, intern_slots[i].signature) = intern_slots[i];
+  free(intern_slots);
+  intern_slots = slots;
+  intern_capacity = capacity;
+  return 0;
+}
+
+uint32_t w2n_intern_type(const char *signature) {
+  if (signature == NULL)
+    signature = "";
+  uint32_t id = 0;
+  pthread_mutex_lock(&intern_lock);
+  if ((intern_count + 1) * 2 <= intern_capacity || intern_grow() == 0) {
+    w2n_intern_slot *slot = intern_find(intern_slots, intern_capacity, signature);
+    if (slot->signature == NULL && (slot->signature = strdup(signature)) != NULL)
+      slot->id = (uint32_t)++intern_count;
+    id = slot->id;
+  }
+  pthread_mutex_unlock(&intern_lock);
+  return id; /* 0 only when out of memory */
+}
+
+/* Errors ---------------------------------------------------------------------------------- */
+
+static _Thread_local char instantiate_error[256];
+
+const char *w2n_instantiate_error(void) { return instantiate_error; }
+
+static w2n_instantiate_status fail(w2n_instantiate_status status, const char *format, ...) {
+  va_list arguments;
+  va_start(arguments, format);
+  vsnprintf(instantiate_error, sizeof instantiate_error, format, arguments);
+  va_end(arguments);
+  return status;
+}
+
+/* Imports --------------------------------------------------------------------------------- */
+
+static int limits_match(uint64_t size, uint32_t has_max, uint64_t max, const w2n_limits *wanted) {
+  if (size < wanted->min)
+    return 0;
+  return !wanted->has_max || (has_max && max <= wanted->max);
+}
+
+static w2n_instantiate_status resolve_import(w2n_instance_private *self, const w2n_import *import,
+                                             w2n_import_resolver resolver, void *context) {
+  w2n_instance *instance = &self->public;
+  const w2n_module *module = instance->module;
+  if (import->kind == W2N_EXTERN_FUNC && import->type >= module->num_types)
+    return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT, "incompatible import type: %s.%s (no type %u)", import->module,
+                import->name, import->type);
+  if (import->kind == W2N_EXTERN_FUNC && strcmp(import->module, W2N_WASI_MODULE) == 0) {
+    const w2n_wasi_function *function = w2n_wasi_find(import->name);
+    if (function != NULL) {
+      if (w2n_intern_type(function->signature) != self->type_ids[import->type])
+        return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT, "incompatible import type: %s.%s (function type %s, expected %s)",
+                    import->module, import->name, module->types[import->type].signature, function->signature);
+      w2n_funcref *funcref = &self->own_funcrefs[import->index];
+      funcref->code = function->code;
+      funcref->type_id = self->type_ids[import->type];
+      funcref->function_index = import->index;
+      funcref->instance = instance;
+      instance->functions[import->index] = funcref;
+      return W2N_INSTANTIATE_OK;
+    }
+  }
+  w2n_extern found;
+  memset(&found, 0, sizeof found);
+  if (resolver == NULL || !resolver(context, import, &found))
+    return fail(W2N_INSTANTIATE_UNKNOWN_IMPORT, "unknown import: %s.%s", import->module, import->name);
+  const char *mismatch = NULL;
+  switch (import->kind) {
+  case W2N_EXTERN_FUNC:
+    if (found.func == NULL)
+      mismatch = "not a function";
+    else if (found.func->type_id != self->type_ids[import->type])
+      mismatch = "function type";
+    else
+      instance->functions[import->index] = found.func;
+    break;
+  case W2N_EXTERN_TABLE:
+    if (found.table == NULL)
+      mismatch = "not a table";
+    else if (found.table->elem_kind != import->type)
+      mismatch = "table element type";
+    else if (!limits_match(found.table->size, found.table->has_max, found.table->max_size, &import->limits))
+      mismatch = "table limits";
+    else
+      instance->tables[import->index] = found.table;
+    break;
+  case W2N_EXTERN_MEMORY:
+    if (found.memory == NULL)
+      mismatch = "not a memory";
+    else if (!limits_match(found.memory->pages, found.memory->has_max, found.memory->max_pages, &import->limits))
+      mismatch = "memory limits";
+    else
+      instance->memories[import->index] = found.memory;
+    break;
+  case W2N_EXTERN_GLOBAL:
+    if (found.global == NULL)
+      mismatch = "not a global";
+    else if (found.global_type.kind != import->type || found.global_type.is_mutable != import->is_mutable)
+      mismatch = "global type";
+    else
+      instance->globals[import->index] = found.global;
+    break;
+  default:
+    mismatch = "unsupported import kind";
+    break;
+  }
+  if (mismatch != NULL)
+    return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT, "incompatible import type: %s.%s (%s)", import->module,
+                import->name, mismatch);
+  return W2N_INSTANTIATE_OK;
+}
+
+/* Allocation ------------------------------------------------------------------------------ */
+
+static void *allocate(size_t count, size_t size) { return calloc(count > 0 ? count : 1, size); }
+
+/* Counts the imports of each kind: the module's own objects come after them. */
+static void count_imports(const w2n_module *module, uint32_t counts[4]) {
+  memset(counts, 0, 4 * sizeof counts[0]);
+  for (uint32_t i = 0; i < module->num_imports; i++)
+    if (module->imports[i].kind < 4)
+      counts[module->imports[i].kind]++;
+}
+
+static w2n_instantiate_status allocate_instance(const w2n_module *module, w2n_instance_private **out) {
+  w2n_instance_private *self = calloc(1, sizeof *self);
+  if (self == NULL)
+    return W2N_INSTANTIATE_OUT_OF_MEMORY;
+  *out = self;
+  w2n_instance *instance = &self->public;
+  instance->module = module;
+  uint32_t imported[4];
+  count_imports(module, imported);
+  self->first_own_table = imported[W2N_EXTERN_TABLE];
+  self->first_own_memory = imported[W2N_EXTERN_MEMORY];
+  self->first_own_global = imported[W2N_EXTERN_GLOBAL];
+
+  self->type_ids = allocate(module->num_types, sizeof(uint32_t));
+  instance->memories = allocate(module->num_memories, sizeof(w2n_memory *));
+  instance->tables = allocate(module->num_tables, sizeof(w2n_table *));
+  instance->globals = allocate(module->num_globals, sizeof(w2n_value *));
+  instance->functions = allocate(module->num_functions, sizeof(w2n_funcref *));
+  instance->elems = allocate(module->num_elems, sizeof(w2n_elem_segment));
+  instance->data_dropped = allocate(module->num_data, 1);
+  self->own_funcrefs = allocate(module->num_functions, sizeof(w2n_funcref));
+  self->own_memories = allocate(module->num_memories - self->first_own_memory, sizeof(w2n_memory));
+  self->own_tables = allocate(module->num_tables - self->first_own_table, sizeof(w2n_table));
+  self->own_globals = allocate(module->num_globals - self->first_own_global, sizeof(w2n_value));
+  if (self->type_ids == NULL || instance->memories == NULL || instance->tables == NULL || instance->globals == NULL ||
+      instance->functions == NULL || instance->elems == NULL || instance->data_dropped == NULL ||
+      self->own_funcrefs == NULL || self->own_memories == NULL || self->own_tables == NULL ||
+      self->own_globals == NULL)
+    return W2N_INSTANTIATE_OUT_OF_MEMORY;
+  instance->type_ids = self->type_ids;
+  for (uint32_t i = 0; i < module->num_types; i++)
+    if ((self->type_ids[i] = w2n_intern_type(module->types[i].signature)) == 0)
+      return W2N_INSTANTIATE_OUT_OF_MEMORY;
+  return W2N_INSTANTIATE_OK;
+}
+
+/* Allocates what the module defines itself; imports are resolved already. */
+static w2n_instantiate_status allocate_own(w2n_instance_private *self) {
+  w2n_instance *instance = &self->public;
+  const w2n_module *module = instance->module;
+  for (uint32_t i = self->first_own_memory; i < module->num_memories; i++) {
+    w2n_memory *memory = &self->own_memories[i - self->first_own_memory];
+    const w2n_limits *limits = &module->memories[i];
+    if (w2n_memory_init_storage(memory, limits->min, limits->max, limits->has_max != 0) != 0)
+      return fail(W2N_INSTANTIATE_OUT_OF_MEMORY, "cannot allocate memory %u (%llu pages)", i,
+                  (unsigned long long)limits->min);
+    instance->memories[i] = memory;
+  }
+  if (module->num_memories > 0)
+    instance->memory0 = instance->memories[0]->data;
+  for (uint32_t i = self->first_own_table; i < module->num_tables; i++) {
+    w2n_table *table = &self->own_tables[i - self->first_own_table];
+    const w2n_table_type *type = &module->tables[i];
+    if (w2n_table_init_storage(table, type->elem_kind, type->limits.min, type->limits.max,
+                               type->limits.has_max != 0) != 0)
+      return fail(W2N_INSTANTIATE_OUT_OF_MEMORY, "cannot allocate table %u (%llu elements)", i,
+                  (unsigned long long)type->limits.min);
+    instance->tables[i] = table;
+  }
+  for (uint32_t i = self->first_own_global; i < module->num_globals; i++)
+    instance->globals[i] = &self->own_globals[i - self->first_own_global];
+  for (uint32_t i = 0; i < module->num_functions; i++) {
+    const w2n_function *function = &module->functions[i];
+    if (function->code == NULL)
+      continue; /* an import */
+    w2n_funcref *funcref = &self->own_funcrefs[i];
+    funcref->code = function->code;
+    funcref->type_id = function->type_index < module->num_types ? self->type_ids[function->type_index] : 0;
+    funcref->function_index = i;
+    funcref->instance = instance;
+    instance->functions[i] = funcref;
+  }
+  for (uint32_t i = 0; i < module->num_elems; i++) {
+    uint32_t count = module->elem_sizes[i];
+    instance->elems[i].items = allocate(count, sizeof(w2n_ref));
+    if (instance->elems[i].items == NULL)
+      return W2N_INSTANTIATE_OUT_OF_MEMORY;
+    instance->elems[i].count = count;
+  }
+  return W2N_INSTANTIATE_OK;
+}
+
+/* Instantiation --------------------------------------------------------------------------- */
+
+static void run_initialize(w2n_instance *instance, void *data) {
+  (void)data;
+  if (instance->module->initialize != NULL)
+    instance->module->initialize(instance);
+}
+
+w2n_instantiate_status w2n_instantiate_with_wasi(const w2n_module *module, struct w2n_wasi *wasi,
+                                                 w2n_import_resolver resolver, void *context, w2n_instance **out,
+                                                 w2n_trap_code *trap) {
+  *out = NULL;
+  if (trap != NULL)
+    *trap = W2N_TRAP_NONE;
+  instantiate_error[0] = '\0';
+  w2n_instance_private *self = NULL;
+  w2n_instantiate_status status = allocate_instance(module, &self);
+  if (status == W2N_INSTANTIATE_OK) {
+    self->public.wasi = wasi;
+    for (uint32_t i = 0; i < module->num_imports && status == W2N_INSTANTIATE_OK; i++)
+      status = resolve_import(self, &module->imports[i], resolver, context);
+  }
+  if (status == W2N_INSTANTIATE_OK)
+    status = allocate_own(self);
+  if (status != W2N_INSTANTIATE_OK) {
+    if (status == W2N_INSTANTIATE_OUT_OF_MEMORY && instantiate_error[0] == '\0')
+      fail(status, "out of memory");
+    w2n_instance_free(self ? &self->public : NULL);
+    return status;
+  }
+  w2n_instance *instance = &self->public;
+  *out = instance;
+  w2n_trap_code code = w2n_run_guarded(instance, run_initialize, NULL);
+  if (code == W2N_TRAP_NONE && module->start >= 0)
+    code = w2n_invoke(instance, (uint32_t)module->start, NULL, NULL);
+  if (code != W2N_TRAP_NONE) {
+    if (trap != NULL)
+      *trap = code;
+    return fail(W2N_INSTANTIATE_TRAP, "%s", w2n_trap_message(code));
+  }
+  return W2N_INSTANTIATE_OK;
+}
+
+w2n_instantiate_status w2n_instantiate(const w2n_module *module, w2n_import_resolver resolver, void *context,
+                                       w2n_instance **out, w2n_trap_code *trap) {
+  return w2n_instantiate_with_wasi(module, NULL, resolver, context, out, trap);
+}
+
+void w2n_instance_free(w2n_instance *instance) {
+  if (instance == NULL)
+    return;
+  w2n_instance_private *self = (w2n_instance_private *)instance;
+  const w2n_module *module = instance->module;
+  if (self->own_memories != NULL)
+    for (uint32_t i = self->first_own_memory; i < module->num_memories; i++)
+      w2n_memory_release_storage(&self->own_memories[i - self->first_own_memory]);
+  if (self->own_tables != NULL)
+    for (uint32_t i = self->first_own_table; i < module->num_tables; i++)
+      w2n_table_release_storage(&self->own_tables[i - self->first_own_table]);
+  if (instance->elems != NULL)
+    for (uint32_t i = 0; i < module->num_elems; i++)
+      free(instance->elems[i].items);
+  free(instance->memories);
+  free(instance->tables);
+  free(instance->globals);
+  free(instance->functions);
+  free(instance->elems);
+  free(instance->data_dropped);
+  free(self->own_funcrefs);
+  free(self->own_memories);
+  free(self->own_tables);
+  free(self->own_globals);
+  free(self->type_ids);
+  free(self);
+}
+
+/* Exports and calls ----------------------------------------------------------------------- */
+
+int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index) {
+  const w2n_module *module = instance->module;
+  for (uint32_t i = 0; i < module->num_exports; i++) {
+    const w2n_export *export = &module->exports[i];
+    if (export->kind == kind && strcmp(export->name, name) == 0) {
+      *index = export->index;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int w2n_get_extern(w2n_instance *instance, uint32_t kind, uint32_t index, w2n_extern *out) {
+  const w2n_module *module = instance->module;
+  memset(out, 0, sizeof *out);
+  switch (kind) {
+  case W2N_EXTERN_FUNC:
+    if (index >= module->num_functions)
+      return 0;
+    out->func = instance->functions[index];
+    return out->func != NULL;
+  case W2N_EXTERN_TABLE:
+    if (index >= module->num_tables)
+      return 0;
+    out->table = instance->tables[index];
+    return 1;
+  case W2N_EXTERN_MEMORY:
+    if (index >= module->num_memories)
+      return 0;
+    out->memory = instance->memories[index];
+    return 1;
+  case W2N_EXTERN_GLOBAL:
+    if (index >= module->num_globals)
+      return 0;
+    out->global = instance->globals[index];
+    out->global_type = module->globals[index];
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+typedef struct w2n_invoke_call {
+  uint32_t function_index;
+  const w2n_value *args;
+  w2n_value *results;
+} w2n_invoke_call;
+
+static void run_invoke(w2n_instance *instance, void *data) {
+  w2n_invoke_call *call = data;
+  instance->module->invoke(instance, call->function_index, call->args, call->results);
+}
+
+w2n_trap_code w2n_invoke(w2n_instance *instance, uint32_t function_index, const w2n_value *args,
+                         w2n_value *results) {
+  w2n_invoke_call call = {function_index, args, results};
+  return w2n_run_guarded(instance, run_invoke, &call);
+}
+"""####),
+        ("w2n_internal.h", ####"""
+/*
+ * w2n_internal.h: declarations shared by RuntimeSupport's files and nobody else: platform helpers
+ * (w2n_os_*), the registry of memory reservations the fault handler reads, the trap helpers that
+ * record where a trap happened, and the instance's private part.
+ *
+ * Every .c file of RuntimeSupport includes this header first, so that _GNU_SOURCE (O_PATH,
+ * pthread_getattr_np, REG_RSP, preadv, ...) is defined before any system header.
+ */
+#ifndef W2N_INTERNAL_H
+#define W2N_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n_runtime.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "RuntimeSupport assumes a little-endian host (wasm memory is little-endian)"
+#endif
+
+/* Platform (w2n_platform_posix.c) ---------------------------------------------------------- */
+
+/* Reserves `size` bytes of inaccessible address space; NULL on failure. */
+void *w2n_os_reserve(uint64_t size);
+/* Makes [address, address + size) readable and writable; 0 on success. */
+int w2n_os_commit(void *address, uint64_t size);
+void w2n_os_release(void *address, uint64_t size);
+/* The bounds of the calling thread's stack: [*low, *high). 0 on success. For the main thread
+ * `low` is where the stack may grow to (its top minus RLIMIT_STACK), not the part mapped now. */
+int w2n_os_thread_stack(uintptr_t *low, uintptr_t *high);
+/* Writes a whole string to fd 2 (async-signal-safe). */
+void w2n_os_write_stderr(const char *text);
+
+/* Reservations (w2n_memory.c) -------------------------------------------------------------- */
+
+/* 1 when `address` lies in a live memory reservation. Lock-free and async-signal-safe. */
+int w2n_reservation_contains(uintptr_t address);
+
+/* Traps (w2n_trap.c) ----------------------------------------------------------------------- */
+
+/* w2n_trap for runtime builtins: `pc` is the return address into generated code, so that a trap
+ * in memory.fill is attributed to the wasm function that called it. */
+W2N_NORETURN void w2n_trap_at(w2n_trap_code code, uintptr_t pc);
+/* Prepares the calling thread for guarded calls: handlers, alternate signal stack, stack limit. */
+void w2n_thread_init(void);
+
+#define W2N_CALLER_PC() ((uintptr_t)__builtin_return_address(0))
+
+/* Memories and tables (w2n_memory.c, w2n_table.c) ------------------------------------------ */
+
+int w2n_memory_init_storage(w2n_memory *memory, uint64_t min_pages, uint64_t max_pages, int has_max);
+void w2n_memory_release_storage(w2n_memory *memory);
+int w2n_table_init_storage(w2n_table *table, uint32_t elem_kind, uint64_t min, uint64_t max, int has_max);
+void w2n_table_release_storage(w2n_table *table);
+
+/* The WASI import table (wasi/wasi.c) ------------------------------------------------------ */
+
+/* The RuntimeSupport function implementing `wasi_snapshot_preview1.<name>` and its signature;
+ * NULL when there is none. */
+const struct w2n_wasi_function *w2n_wasi_find(const char *name);
+
+#endif /* W2N_INTERNAL_H */
+"""####),
+        ("w2n_main.c", ####"""
+/*
+ * w2n_main.c: `main` of the executables wasm2native produces, compiled only with
+ * -DW2N_EXECUTABLE_MAIN (Codegen passes it; the host build of RuntimeSupport has no `main`).
+ *
+ * It sets up WASI from w2n_main_config_data (granted directories and environment) and the
+ * process's argv (argv[0] included, unchanged), instantiates w2n_main_module, calls its `_start`
+ * export and exits:
+ *   - with proc_exit's status when the guest calls it (during `_start` or the start function),
+ *   - 0 when `_start` returns,
+ *   - W2N_EXIT_TRAP (134, like an abort) after "wasm2native: trap: <message>[ in function <name>]"
+ *     on stderr when the guest traps,
+ *   - 1 after "wasm2native: <reason>" when WASI setup or instantiation fails,
+ *   - W2N_EXIT_SIGTERM (143) / W2N_EXIT_SIGINT (130) at once on SIGTERM / SIGINT: as PID 1 in a
+ *     container the process would otherwise ignore them.
+ * SIGPIPE is ignored, so that writing to a closed pipe is the EPIPE error (as in wasmtime).
+ */
+#ifdef W2N_EXECUTABLE_MAIN
+
+#include "w2n_internal.h"
+#include "w2n_wasi.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void exit_on_signal(int signal_number) { _exit(signal_number == SIGTERM ? W2N_EXIT_SIGTERM : W2N_EXIT_SIGINT); }
+
+static void install_signal_handlers(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  sigemptyset(&action.sa_mask);
+  action.sa_handler = exit_on_signal;
+  sigaction(SIGTERM, &action, NULL);
+  sigaction(SIGINT, &action, NULL);
+  action.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &action, NULL);
+}
+
+static int report_trap(const w2n_instance *instance, w2n_trap_code trap) {
+  uint32_t function;
+  const char *name = NULL;
+  if (instance != NULL && w2n_last_trap_function(instance, &function))
+    name = instance->module->functions[function].name;
+  if (name != NULL)
+    fprintf(stderr, "wasm2native: trap: %s in function %s\n", w2n_trap_message(trap), name);
+  else
+    fprintf(stderr, "wasm2native: trap: %s\n", w2n_trap_message(trap));
+  return W2N_EXIT_TRAP;
+}
+
+/* The exit status for how a guarded call of the guest ended. */
+static int exit_status(const w2n_instance *instance, const w2n_wasi *wasi, w2n_trap_code trap) {
+  if (trap == W2N_TRAP_NONE)
+    return 0;
+  if (trap == W2N_TRAP_EXIT)
+    return (int)w2n_wasi_exit_status(wasi);
+  return report_trap(instance, trap);
+}
+
+int main(int argc, char **argv) {
+  install_signal_handlers();
+  char error[512];
+  w2n_wasi *wasi = w2n_wasi_create(argc, (const char *const *)argv, &w2n_main_config_data, error, sizeof error);
+  if (wasi == NULL) {
+    fprintf(stderr, "wasm2native: %s\n", error);
+    return 1;
+  }
+  w2n_instance *instance = NULL;
+  w2n_trap_code trap = W2N_TRAP_NONE;
+  w2n_instantiate_status status = w2n_instantiate_with_wasi(&w2n_main_module, wasi, NULL, NULL, &instance, &trap);
+  if (status == W2N_INSTANTIATE_TRAP)
+    return exit_status(instance, wasi, trap);
+  if (status != W2N_INSTANTIATE_OK) {
+    fprintf(stderr, "wasm2native: cannot instantiate the module: %s\n", w2n_instantiate_error());
+    return 1;
+  }
+  uint32_t start;
+  if (!w2n_find_export(instance, "_start", W2N_EXTERN_FUNC, &start)) {
+    fprintf(stderr, "wasm2native: the module exports no `_start` function\n");
+    return 1;
+  }
+  return exit_status(instance, wasi, w2n_invoke(instance, start, NULL, NULL));
+}
+
+#else
+
+/* ISO C forbids an empty translation unit. */
+typedef int w2n_main_is_not_compiled;
+
+#endif /* W2N_EXECUTABLE_MAIN */
+"""####),
+        ("w2n_memory.c", ####"""
+/*
+ * w2n_memory.c: linear memories.
+ *
+ * A 32-bit memory reserves W2N_MEMORY_RESERVATION bytes of inaccessible address space
+ * (PROT_NONE, MAP_NORESERVE) and makes the first `pages` pages readable and writable; memory.grow
+ * commits more. The base never moves, so generated code loads it once. With W2N_BOUNDS_CHECKS=1
+ * the reservation is only the memory's maximum (generated code checks every access), and the base
+ * is just as stable.
+ *
+ * Every reservation is listed in a registry that the fault handler reads without locks (chunks of
+ * atomic slots, only ever appended), so that a fault inside one becomes a trap.
+ *
+ * memory.fill / copy / init and data.drop follow the spec: bounds are checked before any byte is
+ * written; memory.copy is memmove.
+ */
+#include "w2n_internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The reservation registry ----------------------------------------------------------------- */
+
+#define W2N_REGISTRY_CHUNK 64
+
+typedef struct w2n_registry_chunk {
+  _Atomic(uintptr_t) start[W2N_REGISTRY_CHUNK]; /* 0: free slot */
+  _Atomic(uintptr_t) end[W2N_REGISTRY_CHUNK];
+  struct w2n_registry_chunk *_Atomic next;
+} w2n_registry_chunk;
+
+static w2n_registry_chunk registry;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int registry_add(uintptr_t start, uintptr_t end) {
+  pthread_mutex_lock(&registry_lock);
+  w2n_registry_chunk *chunk = &registry;
+  for (;;) {
+    for (int i = 0; i < W2N_REGISTRY_CHUNK; i++) {
+      if (atomic_load(&chunk->start[i]) == 0) {
+        atomic_store(&chunk->end[i], end);
+        atomic_store(&chunk->start[i], start); /* published last */
+        pthread_mutex_unlock(&registry_lock);
+        return 0;
+      }
+    }
+    w2n_registry_chunk *next = atomic_load(&chunk->next);
+    if (next == NULL) {
+      next = calloc(1, sizeof *next);
+      if (next == NULL) {
+        pthread_mutex_unlock(&registry_lock);
+        return -1;
+      }
+      atomic_store(&chunk->next, next);
+    }
+    chunk = next;
+  }
+}
+
+static void registry_remove(uintptr_t start) {
+  pthread_mutex_lock(&registry_lock);
+  for (w2n_registry_chunk *chunk = &registry; chunk != NULL; chunk = atomic_load(&chunk->next)) {
+    for (int i = 0; i < W2N_REGISTRY_CHUNK; i++) {
+      if (atomic_load(&chunk->start[i]) == start) {
+        atomic_store(&chunk->start[i], 0);
+        atomic_store(&chunk->end[i], 0);
+        pthread_mutex_unlock(&registry_lock);
+        return;
+      }
+    }
+  }
+  pthread_mutex_unlock(&registry_lock);
+}
+
+int w2n_reservation_contains(uintptr_t address) {
+  for (w2n_registry_chunk *chunk = &registry; chunk != NULL; chunk = atomic_load(&chunk->next)) {
+    for (int i = 0; i < W2N_REGISTRY_CHUNK; i++) {
+      uintptr_t start = atomic_load(&chunk->start[i]);
+      if (start != 0 && address >= start && address < atomic_load(&chunk->end[i]))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Storage ---------------------------------------------------------------------------------- */
+
+int w2n_memory_init_storage(w2n_memory *memory, uint64_t min_pages, uint64_t max_pages, int has_max) {
+  memset(memory, 0, sizeof *memory);
+  if (!has_max || max_pages > W2N_MAX_PAGES)
+    max_pages = W2N_MAX_PAGES;
+  if (min_pages > max_pages)
+    return -1;
+#if W2N_BOUNDS_CHECKS
+  uint64_t reserved = max_pages > 0 ? max_pages * W2N_PAGE_SIZE : W2N_PAGE_SIZE;
+#else
+  uint64_t reserved = W2N_MEMORY_RESERVATION;
+#endif
+  uint8_t *data = w2n_os_reserve(reserved);
+  if (data == NULL)
+    return -1;
+  if (w2n_os_commit(data, min_pages * W2N_PAGE_SIZE) != 0 ||
+      registry_add((uintptr_t)data, (uintptr_t)data + reserved) != 0) {
+    w2n_os_release(data, reserved);
+    return -1;
+  }
+  memory->data = data;
+  memory->size_bytes = min_pages * W2N_PAGE_SIZE;
+  memory->pages = (uint32_t)min_pages;
+  memory->max_pages = (uint32_t)max_pages;
+  memory->reserved = reserved;
+  memory->has_max = has_max ? 1 : 0;
+  return 0;
+}
+
+void w2n_memory_release_storage(w2n_memory *memory) {
+  if (memory->data == NULL)
+    return;
+  registry_remove((uintptr_t)memory->data);
+  w2n_os_release(memory->data, memory->reserved);
+  memory->data = NULL;
+}
+
+w2n_memory *w2n_memory_new(uint32_t min_pages, uint32_t max_pages, uint32_t has_max) {
+  w2n_memory *memory = malloc(sizeof *memory);
+  if (memory != NULL && w2n_memory_init_storage(memory, min_pages, max_pages, has_max != 0) != 0) {
+    free(memory);
+    memory = NULL;
+  }
+  return memory;
+}
+
+void w2n_memory_free(w2n_memory *memory) {
+  if (memory == NULL)
+    return;
+  w2n_memory_release_storage(memory);
+  free(memory);
+}
+
+/* Builtins --------------------------------------------------------------------------------- */
+
+uint32_t w2n_memory_grow(w2n_instance *instance, uint32_t index, uint32_t delta_pages) {
+  w2n_memory *memory = instance->memories[index];
+  uint32_t old_pages = memory->pages;
+  if (delta_pages == 0)
+    return old_pages;
+  uint64_t new_pages = (uint64_t)old_pages + delta_pages;
+  if (new_pages > memory->max_pages || new_pages > W2N_MAX_PAGES)
+    return UINT32_MAX;
+  uint64_t new_size = new_pages * W2N_PAGE_SIZE;
+  if (new_size > memory->reserved)
+    return UINT32_MAX;
+  if (w2n_os_commit(memory->data + memory->size_bytes, new_size - memory->size_bytes) != 0)
+    return UINT32_MAX;
+  memory->size_bytes = new_size;
+  memory->pages = (uint32_t)new_pages;
+  return old_pages;
+}
+
+void w2n_memory_fill(w2n_instance *instance, uint32_t index, uint32_t dest, uint32_t value, uint32_t count) {
+  w2n_memory *memory = instance->memories[index];
+  if ((uint64_t)dest + count > memory->size_bytes)
+    w2n_trap_at(W2N_TRAP_OUT_OF_BOUNDS_MEMORY, W2N_CALLER_PC() - 1);
+  if (count != 0)
+    memset(memory->data + dest, (int)(uint8_t)value, count);
+}
+
+void w2n_memory_copy(w2n_instance *instance, uint32_t dest_memory, uint32_t source_memory, uint32_t dest,
+                     uint32_t source, uint32_t count) {
+  w2n_memory *to = instance->memories[dest_memory];
+  w2n_memory *from = instance->memories[source_memory];
+  if ((uint64_t)dest + count > to->size_bytes || (uint64_t)source + count > from->size_bytes)
+    w2n_trap_at(W2N_TRAP_OUT_OF_BOUNDS_MEMORY, W2N_CALLER_PC() - 1);
+  if (count != 0)
+    memmove(to->data + dest, from->data + source, count);
+}
+
+void w2n_memory_init(w2n_instance *instance, uint32_t index, uint32_t segment, uint32_t dest, uint32_t source,
+                     uint32_t count) {
+  w2n_memory *memory = instance->memories[index];
+  const w2n_data_segment *data = &instance->module->data[segment];
+  uint64_t length = instance->data_dropped[segment] ? 0 : data->length;
+  if ((uint64_t)source + count > length || (uint64_t)dest + count > memory->size_bytes)
+    w2n_trap_at(W2N_TRAP_OUT_OF_BOUNDS_MEMORY, W2N_CALLER_PC() - 1);
+  if (count != 0)
+    memcpy(memory->data + dest, data->bytes + source, count);
+}
+
+void w2n_data_drop(w2n_instance *instance, uint32_t segment) { instance->data_dropped[segment] = 1; }
+"""####),
+        ("w2n_platform_posix.c", ####"""
+/*
+ * w2n_platform_posix.c: the platform calls RuntimeSupport makes outside WASI, behind w2n_os_*
+ * helpers: address-space reservation for linear memories, the calling thread's stack bounds, and
+ * an async-signal-safe write to stderr. Linux (glibc and musl).
+ */
+#include "w2n_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void *w2n_os_reserve(uint64_t size) {
+  if (size == 0 || size > SIZE_MAX)
+    return NULL;
+  void *address = mmap(NULL, (size_t)size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return address == MAP_FAILED ? NULL : address;
+}
+
+int w2n_os_commit(void *address, uint64_t size) {
+  if (size == 0)
+    return 0;
+  return mprotect(address, (size_t)size, PROT_READ | PROT_WRITE);
+}
+
+void w2n_os_release(void *address, uint64_t size) {
+  if (address != NULL && size != 0)
+    munmap(address, (size_t)size);
+}
+
+int w2n_os_thread_stack(uintptr_t *low, uintptr_t *high) {
+  pthread_attr_t attributes;
+  void *address = NULL;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attributes) != 0)
+    return -1;
+  int failed = pthread_attr_getstack(&attributes, &address, &size);
+  pthread_attr_destroy(&attributes);
+  if (failed || size == 0)
+    return -1;
+  uintptr_t top = (uintptr_t)address + size;
+  uintptr_t bottom = (uintptr_t)address;
+  if (getpid() == (pid_t)syscall(SYS_gettid)) {
+    /* The main thread's stack grows on demand up to RLIMIT_STACK; musl reports only the part
+     * mapped now, glibc the limit minus what is above the stack pointer. Use the limit. */
+    struct rlimit limit;
+    uint64_t extent = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      extent = (uint64_t)limit.rlim_cur;
+    if (extent > top / 2)
+      extent = top / 2;
+    bottom = top - (uintptr_t)extent;
+  }
+  *low = bottom;
+  *high = top;
+  return 0;
+}
+
+void w2n_os_write_stderr(const char *text) {
+  size_t length = strlen(text);
+  while (length > 0) {
+    ssize_t written = write(2, text, length);
+    if (written < 0 && errno == EINTR)
+      continue;
+    if (written <= 0)
+      return;
+    text += written;
+    length -= (size_t)written;
+  }
+}
+"""####),
+        ("w2n_table.c", ####"""
+/*
+ * w2n_table.c: tables and element segments.
+ *
+ * A table is a growable array of references (NULL is ref.null; funcref elements are
+ * `w2n_funcref *`). table.grow returns the old size or -1 beyond the declared maximum or
+ * W2N_TABLE_MAX_ELEMENTS; the element array may move on grow, so generated code reloads it.
+ * table.fill / copy / init check their bounds before writing anything and trap with
+ * "out of bounds table access"; elem.drop frees a segment's items.
+ */
+#include "w2n_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int w2n_table_init_storage(w2n_table *table, uint32_t elem_kind, uint64_t min, uint64_t max, int has_max) {
+  memset(table, 0, sizeof *table);
+  if (!has_max || max > UINT32_MAX)
+    max = UINT32_MAX;
+  if (min > max || min > W2N_TABLE_MAX_ELEMENTS)
+    return -1;
+  table->elements = calloc(min > 0 ? min : 1, sizeof(w2n_ref));
+  if (table->elements == NULL)
+    return -1;
+  table->size = (uint32_t)min;
+  table->max_size = (uint32_t)max;
+  table->capacity = (uint32_t)min;
+  table->elem_kind = elem_kind;
+  table->has_max = has_max ? 1 : 0;
+  return 0;
+}
+
+void w2n_table_release_storage(w2n_table *table) {
+  free(table->elements);
+  table->elements = NULL;
+  table->size = table->capacity = 0;
+}
+
+w2n_table *w2n_table_new(uint32_t elem_kind, uint32_t min, uint32_t max, uint32_t has_max) {
+  w2n_table *table = malloc(sizeof *table);
+  if (table != NULL && w2n_table_init_storage(table, elem_kind, min, max, has_max != 0) != 0) {
+    free(table);
+    table = NULL;
+  }
+  return table;
+}
+
+void w2n_table_free(w2n_table *table) {
+  if (table == NULL)
+    return;
+  w2n_table_release_storage(table);
+  free(table);
+}
+
+#define W2N_TABLE_TRAP() w2n_trap_at(W2N_TRAP_OUT_OF_BOUNDS_TABLE, W2N_CALLER_PC() - 1)
+
+w2n_ref w2n_table_get(w2n_instance *instance, uint32_t index, uint32_t element) {
+  w2n_table *table = instance->tables[index];
+  if (element >= table->size)
+    W2N_TABLE_TRAP();
+  return table->elements[element];
+}
+
+void w2n_table_set(w2n_instance *instance, uint32_t index, uint32_t element, w2n_ref value) {
+  w2n_table *table = instance->tables[index];
+  if (element >= table->size)
+    W2N_TABLE_TRAP();
+  table->elements[element] = value;
+}
+
+uint32_t w2n_table_size(w2n_instance *instance, uint32_t index) { return instance->tables[index]->size; }
+
+uint32_t w2n_table_grow(w2n_instance *instance, uint32_t index, w2n_ref init, uint32_t delta) {
+  w2n_table *table = instance->tables[index];
+  uint32_t old_size = table->size;
+  uint64_t new_size = (uint64_t)old_size + delta;
+  if (new_size > table->max_size || new_size > W2N_TABLE_MAX_ELEMENTS)
+    return UINT32_MAX;
+  if (new_size > table->capacity) {
+    uint64_t capacity = (uint64_t)table->capacity * 2;
+    if (capacity < new_size)
+      capacity = new_size;
+    if (capacity > table->max_size)
+      capacity = table->max_size;
+    if (capacity > W2N_TABLE_MAX_ELEMENTS)
+      capacity = W2N_TABLE_MAX_ELEMENTS;
+    w2n_ref *elements = realloc(table->elements, (size_t)capacity * sizeof(w2n_ref));
+    if (elements == NULL)
+      return UINT32_MAX;
+    table->elements = elements;
+    table->capacity = (uint32_t)capacity;
+  }
+  for (uint64_t i = old_size; i < new_size; i++)
+    table->elements[i] = init;
+  table->size = (uint32_t)new_size;
+  return old_size;
+}
+
+void w2n_table_fill(w2n_instance *instance, uint32_t index, uint32_t dest, w2n_ref value, uint32_t count) {
+  w2n_table *table = instance->tables[index];
+  if ((uint64_t)dest + count > table->size)
+    W2N_TABLE_TRAP();
+  for (uint32_t i = 0; i < count; i++)
+    table->elements[dest + i] = value;
+}
+
+void w2n_table_copy(w2n_instance *instance, uint32_t dest_table, uint32_t source_table, uint32_t dest,
+                    uint32_t source, uint32_t count) {
+  w2n_table *to = instance->tables[dest_table];
+  w2n_table *from = instance->tables[source_table];
+  if ((uint64_t)dest + count > to->size || (uint64_t)source + count > from->size)
+    W2N_TABLE_TRAP();
+  if (count != 0)
+    memmove(to->elements + dest, from->elements + source, (size_t)count * sizeof(w2n_ref));
+}
+
+void w2n_table_init(w2n_instance *instance, uint32_t index, uint32_t segment, uint32_t dest, uint32_t source,
+                    uint32_t count) {
+  w2n_table *table = instance->tables[index];
+  const w2n_elem_segment *elem = &instance->elems[segment];
+  if ((uint64_t)source + count > elem->count || (uint64_t)dest + count > table->size)
+    W2N_TABLE_TRAP();
+  if (count != 0)
+    memcpy(table->elements + dest, elem->items + source, (size_t)count * sizeof(w2n_ref));
+}
+
+void w2n_elem_drop(w2n_instance *instance, uint32_t segment) {
+  w2n_elem_segment *elem = &instance->elems[segment];
+  free(elem->items);
+  elem->items = NULL;
+  elem->count = 0;
+}
+"""####),
+        ("w2n_trap.c", ####"""
+/*
+ * w2n_trap.c: traps and guarded calls.
+ *
+ * Each thread keeps a chain of active guards (w2n_run_guarded frames, innermost first). w2n_trap
+ * siglongjmps to the innermost one with the trap code; sigsetjmp(..., 1) saves the signal mask
+ * so that leaving a signal handler this way unblocks the signal again. Without an active guard,
+ * w2n_trap prints the trap and exits with W2N_EXIT_TRAP (134): _exit rather than abort(), whose
+ * SIGABRT a container's PID 1 would ignore.
+ *
+ * Memory faults: a SIGSEGV/SIGBUS handler, installed once per process, runs on a per-thread
+ * alternate stack (set up by the thread's first guarded call). On a thread inside a guarded call,
+ * a fault address inside a live memory reservation becomes "out of bounds memory access", one in
+ * or just below the thread's stack becomes "call stack exhausted"; every other fault goes to the
+ * handler that was installed before ours, or to the default action (the fault repeats and kills).
+ * The handler only reads thread-locals and the lock-free reservation registry, then siglongjmps.
+ *
+ * Stack exhaustion: the first guarded call of a thread also computes w2n_stack_limit (stack bottom
+ * plus W2N_STACK_HEADROOM, at most a quarter of the stack) for generated code that checks its
+ * stack pointer; the guard page stays the backstop.
+ */
+#include "w2n_internal.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+/* Faults this far below the lowest stack address still count as stack exhaustion (a frame larger
+ * than the guard page jumps over it). */
+#define W2N_STACK_FAULT_SLACK ((uintptr_t)1 << 20)
+
+typedef struct w2n_guard {
+  sigjmp_buf env;
+  struct w2n_guard *outer;
+} w2n_guard;
+
+typedef struct w2n_thread_state {
+  w2n_guard *guard; /* innermost active guarded call, NULL outside */
+  int initialized;
+  uintptr_t stack_low, stack_high;
+  uintptr_t trap_pc; /* code address of the last trap, 0 when unknown */
+} w2n_thread_state;
+
+static _Thread_local w2n_thread_state thread_state;
+_Thread_local uintptr_t w2n_stack_limit;
+
+static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+static pthread_key_t altstack_key;
+static struct sigaction previous_segv, previous_bus;
+
+/* Traps --------------------------------------------------------------------------------------- */
+
+void w2n_trap_at(w2n_trap_code code, uintptr_t pc) {
+  if (code == W2N_TRAP_NONE || code >= W2N_TRAP_COUNT)
+    code = W2N_TRAP_HOST;
+  thread_state.trap_pc = pc;
+  w2n_guard *guard = thread_state.guard;
+  if (guard == NULL) {
+    w2n_os_write_stderr("wasm2native: trap: ");
+    w2n_os_write_stderr(w2n_trap_message(code));
+    w2n_os_write_stderr(" (outside any guarded call)\n");
+    _exit(W2N_EXIT_TRAP);
+  }
+  siglongjmp(guard->env, (int)code);
+}
+
+void w2n_trap(w2n_trap_code code) {
+  /* The return address may be the first byte after the caller; step back into the call. */
+  w2n_trap_at(code, W2N_CALLER_PC() - 1);
+}
+
+/* The fault handler ----------------------------------------------------------------------- */
+
+static uintptr_t context_pc(void *context) {
+  ucontext_t *ucontext = context;
+#if defined(__x86_64__)
+  return (uintptr_t)ucontext->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+  return (uintptr_t)ucontext->uc_mcontext.pc;
+#else
+  (void)ucontext;
+  return 0;
+#endif
+}
+
+/* Passes a fault that is not a trap to the handler installed before ours, or to the default
+ * action: reset it and return, so that the faulting instruction runs again and kills. */
+static void chain_fault(int signal_number, siginfo_t *info, void *context) {
+  const struct sigaction *previous = signal_number == SIGSEGV ? &previous_segv : &previous_bus;
+  if ((previous->sa_flags & SA_SIGINFO) && previous->sa_sigaction != NULL) {
+    previous->sa_sigaction(signal_number, info, context);
+    return;
+  }
+  if (!(previous->sa_flags & SA_SIGINFO) && previous->sa_handler != SIG_DFL) {
+    if (previous->sa_handler == SIG_IGN) {
+      if (info->si_code <= 0)
+        return; /* sent by kill(): ignoring it is what the process asked for */
+    } else {
+      previous->sa_handler(signal_number);
+      return;
+    }
+  }
+  struct sigaction default_action;
+  memset(&default_action, 0, sizeof default_action);
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  sigaction(signal_number, &default_action, NULL);
+  if (info->si_code <= 0)
+    raise(signal_number); /* pending until the handler returns */
+}
+
+static void fault_handler(int signal_number, siginfo_t *info, void *context) {
+  w2n_guard *guard = thread_state.guard;
+  if (guard != NULL && info->si_code > 0) {
+    uintptr_t address = (uintptr_t)info->si_addr;
+    w2n_trap_code code = W2N_TRAP_NONE;
+    if (w2n_reservation_contains(address))
+      code = W2N_TRAP_OUT_OF_BOUNDS_MEMORY;
+    else if (thread_state.stack_high != 0 && address < thread_state.stack_high &&
+             address + W2N_STACK_FAULT_SLACK >= thread_state.stack_low)
+      code = W2N_TRAP_CALL_STACK_EXHAUSTED;
+    if (code != W2N_TRAP_NONE) {
+      thread_state.trap_pc = context_pc(context);
+      siglongjmp(guard->env, (int)code);
+    }
+  }
+  chain_fault(signal_number, info, context);
+}
+
+/* Per-thread setup ------------------------------------------------------------------------ */
+
+static size_t altstack_size(void) {
+  size_t size = 64u << 10;
+  size_t minimum = (size_t)SIGSTKSZ * 4; /* SIGSTKSZ may be sysconf(_SC_SIGSTKSZ) on glibc */
+  return minimum > size ? minimum : size;
+}
+
+static size_t page_size(void) {
+  long size = sysconf(_SC_PAGESIZE);
+  return size > 0 ? (size_t)size : 4096;
+}
+
+/* Thread exit: disable and free the alternate stack (mapped with a guard page below it). */
+static void free_altstack(void *stack) {
+  stack_t disable;
+  memset(&disable, 0, sizeof disable);
+  disable.ss_flags = SS_DISABLE;
+  sigaltstack(&disable, NULL);
+  munmap((char *)stack - page_size(), altstack_size() + page_size());
+}
+
+static void install_handlers(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_sigaction = fault_handler;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGSEGV, &action, &previous_segv);
+  sigaction(SIGBUS, &action, &previous_bus);
+  pthread_key_create(&altstack_key, free_altstack);
+}
+
+/* Gives the thread an alternate signal stack unless it already has a large enough one. */
+static void install_altstack(void) {
+  stack_t current;
+  size_t size = altstack_size();
+  if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE) && current.ss_size >= size)
+    return;
+  size_t guard = page_size();
+  char *mapping = mmap(NULL, size + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapping == MAP_FAILED)
+    return;
+  mprotect(mapping, guard, PROT_NONE);
+  stack_t stack;
+  memset(&stack, 0, sizeof stack);
+  stack.ss_sp = mapping + guard;
+  stack.ss_size = size;
+  if (sigaltstack(&stack, NULL) != 0) {
+    munmap(mapping, size + guard);
+    return;
+  }
+  pthread_setspecific(altstack_key, mapping + guard);
+}
+
+void w2n_thread_init(void) {
+  w2n_thread_state *state = &thread_state;
+  if (state->initialized)
+    return;
+  pthread_once(&handlers_once, install_handlers);
+  install_altstack();
+  uintptr_t low, high;
+  if (w2n_os_thread_stack(&low, &high) == 0 && high > low) {
+    uintptr_t headroom = (high - low) / 4;
+    if (headroom > W2N_STACK_HEADROOM)
+      headroom = W2N_STACK_HEADROOM;
+    state->stack_low = low;
+    state->stack_high = high;
+    w2n_stack_limit = low + headroom;
+  }
+  state->initialized = 1;
+}
+
+uintptr_t w2n_thread_stack_limit(void) {
+  w2n_thread_init();
+  return w2n_stack_limit;
+}
+
+/* Guarded calls --------------------------------------------------------------------------- */
+
+w2n_trap_code w2n_run_guarded(w2n_instance *instance, void (*body)(w2n_instance *, void *), void *data) {
+  if (!thread_state.initialized)
+    w2n_thread_init();
+  w2n_guard guard;
+  guard.outer = thread_state.guard;
+  int code = sigsetjmp(guard.env, 1);
+  if (code == 0) {
+    thread_state.guard = &guard;
+    body(instance, data);
+    thread_state.guard = guard.outer;
+    return W2N_TRAP_NONE;
+  }
+  thread_state.guard = guard.outer;
+  return (w2n_trap_code)code;
+}
+
+int w2n_last_trap_function(const w2n_instance *instance, uint32_t *function_index) {
+  uintptr_t pc = thread_state.trap_pc;
+  if (instance == NULL || instance->module == NULL || pc == 0)
+    return 0;
+  /* The function whose start is the closest below `pc`, provided another function starts above
+   * it. `initialize` and `invoke` (generated next to the functions) count as starts too, so that
+   * a trap in them is attributed to none. */
+  const w2n_module *module = instance->module;
+  uintptr_t best_start = 0, next_start = UINTPTR_MAX;
+  int64_t best = -1;
+  for (int64_t i = -2; i < (int64_t)module->num_functions; i++) {
+    uintptr_t start = i == -2   ? (uintptr_t)module->initialize
+                      : i == -1 ? (uintptr_t)module->invoke
+                                : (uintptr_t)module->functions[i].code;
+    if (start == 0)
+      continue;
+    if (start <= pc && start >= best_start) {
+      best_start = start;
+      best = i;
+    } else if (start > pc && start < next_start) {
+      next_start = start;
+    }
+  }
+  if (best < 0 || next_start == UINTPTR_MAX)
+    return 0;
+  *function_index = (uint32_t)best;
+  return 1;
+}
 """####),
         ("w2n_trap_message.c", ####"""
 /* Trap messages: the spec's own strings, as assert_trap expects them. */
@@ -369,10 +1894,1788 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_NULL_REFERENCE: return "null reference";
     case W2N_TRAP_HOST: return "host function failed";
     case W2N_TRAP_EXIT: return "exit";
+    case W2N_TRAP_UNRESOLVED_IMPORT: return "unresolved import called";
     case W2N_TRAP_COUNT: break;
   }
   return "unknown trap";
 }
+"""####),
+        ("wasi/args_env.c", ####"""
+/*
+ * wasi/args_env.c: args_get, args_sizes_get, environ_get, environ_sizes_get. The guest sees the
+ * context's argument list (argv[0] as given) and its environment entries, nothing else.
+ */
+#include "wasi_internal.h"
+
+/* Writes `count` pointers at `pointers` and the NUL-terminated strings they point to at `buffer`. */
+static uint32_t write_strings(w2n_instance *instance, char *const *strings, uint32_t count, uint32_t size,
+                              uint32_t pointers, uint32_t buffer) {
+  uint8_t *table = w2n_guest(instance, pointers, (uint64_t)count * 4);
+  uint8_t *bytes = w2n_guest(instance, buffer, size);
+  if (table == NULL || bytes == NULL)
+    return W2N_WASI_FAULT;
+  uint32_t offset = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    size_t length = strlen(strings[i]) + 1;
+    w2n_store32(table + 4 * (size_t)i, buffer + offset);
+    memcpy(bytes + offset, strings[i], length);
+    offset += (uint32_t)length;
+  }
+  return W2N_WASI_SUCCESS;
+}
+
+static uint32_t write_sizes(w2n_instance *instance, uint32_t count, uint32_t size, uint32_t count_out,
+                            uint32_t size_out) {
+  uint32_t error = w2n_wasi_put32(instance, count_out, count);
+  return error != W2N_WASI_SUCCESS ? error : w2n_wasi_put32(instance, size_out, size);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_args_get(w2n_instance *instance, uint32_t argv, uint32_t argv_buf) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  return write_strings(instance, wasi->argv, wasi->argc, wasi->args_size, argv, argv_buf);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_args_sizes_get(w2n_instance *instance, uint32_t argc_out,
+                                                          uint32_t argv_buf_size_out) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  return write_sizes(instance, wasi->argc, wasi->args_size, argc_out, argv_buf_size_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_environ_get(w2n_instance *instance, uint32_t environ_pointers,
+                                                       uint32_t environ_buf) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  return write_strings(instance, wasi->env, wasi->envc, wasi->env_size, environ_pointers, environ_buf);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_environ_sizes_get(w2n_instance *instance, uint32_t count_out,
+                                                             uint32_t buf_size_out) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  return write_sizes(instance, wasi->envc, wasi->env_size, count_out, buf_size_out);
+}
+"""####),
+        ("wasi/clock.c", ####"""
+/*
+ * wasi/clock.c: clock_res_get, clock_time_get and poll_oneoff (clock timeouts and fd readiness,
+ * with ppoll; this is what wasi-libc's sleep and nanosleep use).
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+static int host_clock(uint32_t id, clockid_t *clock) {
+  switch (id) {
+  case 0: *clock = CLOCK_REALTIME; return 1;
+  case 1: *clock = CLOCK_MONOTONIC; return 1;
+  case 2: *clock = CLOCK_PROCESS_CPUTIME_ID; return 1;
+  case 3: *clock = CLOCK_THREAD_CPUTIME_ID; return 1;
+  default: return 0;
+  }
+}
+
+static uint64_t to_nanoseconds(struct timespec time) {
+  return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
+}
+
+static uint64_t now(clockid_t clock) {
+  struct timespec time;
+  clock_gettime(clock, &time);
+  return to_nanoseconds(time);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_clock_res_get(w2n_instance *instance, uint32_t clock_id,
+                                                         uint32_t resolution_out) {
+  clockid_t clock;
+  struct timespec resolution;
+  if (!host_clock(clock_id, &clock))
+    return W2N_WASI_INVAL;
+  if (clock_getres(clock, &resolution) != 0)
+    return w2n_wasi_errno(errno);
+  return w2n_wasi_put64(instance, resolution_out, to_nanoseconds(resolution));
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_clock_time_get(w2n_instance *instance, uint32_t clock_id,
+                                                          uint64_t precision, uint32_t time_out) {
+  (void)precision;
+  clockid_t clock;
+  struct timespec time;
+  if (!host_clock(clock_id, &clock))
+    return W2N_WASI_INVAL;
+  if (clock_gettime(clock, &time) != 0)
+    return w2n_wasi_errno(errno);
+  return w2n_wasi_put64(instance, time_out, to_nanoseconds(time));
+}
+
+/* poll_oneoff ----------------------------------------------------------------------------- */
+
+enum { SUBSCRIPTION_SIZE = 48, EVENT_SIZE = 32, EVENT_CLOCK = 0, EVENT_FD_READ = 1, EVENT_FD_WRITE = 2 };
+
+static void write_event(uint8_t *event, const uint8_t *subscription, uint32_t error, uint64_t nbytes,
+                        int hangup) {
+  memset(event, 0, EVENT_SIZE);
+  memcpy(event, subscription, 8); /* userdata */
+  w2n_store16(event + 8, (uint16_t)error);
+  event[10] = subscription[8];
+  w2n_store64(event + 16, nbytes);
+  w2n_store16(event + 24, hangup ? 1 : 0);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
+                                                       uint32_t nsubscriptions, uint32_t nevents_out) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  if (nsubscriptions == 0)
+    return W2N_WASI_INVAL;
+  uint8_t *subscriptions = w2n_guest(instance, in, (uint64_t)nsubscriptions * SUBSCRIPTION_SIZE);
+  uint8_t *events = w2n_guest(instance, out, (uint64_t)nsubscriptions * EVENT_SIZE);
+  if (subscriptions == NULL || events == NULL || w2n_guest(instance, nevents_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  struct pollfd *polls = calloc(nsubscriptions, sizeof *polls);
+  uint64_t *deadlines = calloc(nsubscriptions, sizeof *deadlines); /* monotonic; 0: not a clock */
+  if (polls == NULL || deadlines == NULL) {
+    free(polls);
+    free(deadlines);
+    return W2N_WASI_NOMEM;
+  }
+  uint32_t nevents = 0;
+  uint64_t start = now(CLOCK_MONOTONIC), earliest = UINT64_MAX;
+  for (uint32_t i = 0; i < nsubscriptions; i++) {
+    const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
+    polls[i].fd = -1;
+    if (subscription[8] == EVENT_CLOCK) {
+      clockid_t clock;
+      if (!host_clock(w2n_load32(subscription + 16), &clock)) {
+        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_INVAL, 0, 0);
+        continue;
+      }
+      uint64_t timeout = w2n_load64(subscription + 24), remaining = timeout;
+      if (w2n_load16(subscription + 40) & 1) { /* absolute */
+        uint64_t current = now(clock);
+        remaining = timeout > current ? timeout - current : 0;
+      }
+      deadlines[i] = start + remaining < start ? UINT64_MAX : start + remaining;
+      if (deadlines[i] < earliest)
+        earliest = deadlines[i];
+    } else if (subscription[8] == EVENT_FD_READ || subscription[8] == EVENT_FD_WRITE) {
+      w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, w2n_load32(subscription + 16));
+      if (entry == NULL) {
+        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_BADF, 0, 0);
+        continue;
+      }
+      polls[i].fd = entry->host;
+      polls[i].events = subscription[8] == EVENT_FD_READ ? POLLIN : POLLOUT;
+    } else {
+      write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_INVAL, 0, 0);
+    }
+  }
+  for (;;) {
+    struct timespec timeout, *timeout_pointer = NULL;
+    if (nevents > 0) {
+      timeout.tv_sec = 0, timeout.tv_nsec = 0, timeout_pointer = &timeout;
+    } else if (earliest != UINT64_MAX) {
+      uint64_t current = now(CLOCK_MONOTONIC), remaining = earliest > current ? earliest - current : 0;
+      timeout.tv_sec = (time_t)(remaining / 1000000000u);
+      timeout.tv_nsec = (long)(remaining % 1000000000u);
+      timeout_pointer = &timeout;
+    }
+    int ready = ppoll(polls, nsubscriptions, timeout_pointer, NULL);
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready < 0) {
+      free(polls);
+      free(deadlines);
+      return w2n_wasi_errno(errno);
+    }
+    uint64_t current = now(CLOCK_MONOTONIC);
+    for (uint32_t i = 0; i < nsubscriptions; i++) {
+      const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
+      if (deadlines[i] != 0 && deadlines[i] <= current) {
+        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, 0, 0, 0);
+      } else if (polls[i].fd >= 0 && polls[i].revents != 0) {
+        int available = 0;
+        if (polls[i].revents & POLLNVAL) {
+          write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_BADF, 0, 0);
+          continue;
+        }
+        if (polls[i].events == POLLIN && ioctl(polls[i].fd, FIONREAD, &available) != 0)
+          available = 0;
+        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, 0, (uint64_t)(available > 0 ? available : 0),
+                    (polls[i].revents & POLLHUP) != 0);
+      }
+    }
+    if (nevents > 0)
+      break;
+  }
+  free(polls);
+  free(deadlines);
+  return w2n_wasi_put32(instance, nevents_out, nevents);
+}
+"""####),
+        ("wasi/fd.c", ####"""
+/*
+ * wasi/fd.c: descriptor functions: fd_read / fd_write / fd_pread / fd_pwrite (straight to
+ * readv/writev, no stdio buffering), fd_seek, fd_tell, fd_close, fd_renumber, fd_fdstat_*,
+ * fd_filestat_*, fd_prestat_*, fd_readdir, fd_sync, fd_datasync, fd_advise and fd_allocate.
+ *
+ * fd_readdir's cookies are entry indices: 0 is ".", 1 is "..", then the host's entries in its
+ * order (without its own "." and ".."), as wasmtime does.
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define W2N_MAX_IOVECS 64
+
+/* Converts guest iovecs to host ones (at most W2N_MAX_IOVECS: a shorter transfer is allowed). */
+static uint32_t host_iovecs(w2n_instance *instance, uint32_t iovs, uint32_t iovs_len, struct iovec *host,
+                            int *count) {
+  if (iovs_len > W2N_MAX_IOVECS)
+    iovs_len = W2N_MAX_IOVECS;
+  const uint8_t *guest = w2n_guest(instance, iovs, (uint64_t)iovs_len * 8);
+  if (guest == NULL)
+    return W2N_WASI_FAULT;
+  for (uint32_t i = 0; i < iovs_len; i++) {
+    uint32_t length = w2n_load32(guest + 8 * i + 4);
+    uint8_t *buffer = w2n_guest(instance, w2n_load32(guest + 8 * i), length);
+    if (buffer == NULL)
+      return W2N_WASI_FAULT;
+    host[i].iov_base = buffer;
+    host[i].iov_len = length;
+  }
+  *count = (int)iovs_len;
+  return W2N_WASI_SUCCESS;
+}
+
+enum { TRANSFER_READ, TRANSFER_WRITE, TRANSFER_PREAD, TRANSFER_PWRITE };
+
+static uint32_t transfer(w2n_instance *instance, int kind, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
+                         uint64_t offset, uint32_t count_out) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY)
+    return W2N_WASI_ISDIR;
+  struct iovec host[W2N_MAX_IOVECS];
+  int count = 0;
+  uint32_t error = host_iovecs(instance, iovs, iovs_len, host, &count);
+  if (error == W2N_WASI_SUCCESS && w2n_guest(instance, count_out, 4) == NULL)
+    error = W2N_WASI_FAULT;
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  if ((kind == TRANSFER_PREAD || kind == TRANSFER_PWRITE) && offset > INT64_MAX)
+    return W2N_WASI_INVAL;
+  ssize_t done;
+  do {
+    switch (kind) {
+    case TRANSFER_READ: done = readv(entry->host, host, count); break;
+    case TRANSFER_WRITE: done = writev(entry->host, host, count); break;
+    case TRANSFER_PREAD: done = preadv(entry->host, host, count, (off_t)offset); break;
+    default: done = pwritev(entry->host, host, count, (off_t)offset); break;
+    }
+  } while (done < 0 && errno == EINTR);
+  if (done < 0)
+    return w2n_wasi_errno(errno);
+  return w2n_wasi_put32(instance, count_out, (uint32_t)done);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_read(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                   uint32_t iovs_len, uint32_t nread_out) {
+  return transfer(instance, TRANSFER_READ, fd, iovs, iovs_len, 0, nread_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_write(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                    uint32_t iovs_len, uint32_t nwritten_out) {
+  return transfer(instance, TRANSFER_WRITE, fd, iovs, iovs_len, 0, nwritten_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_pread(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                    uint32_t iovs_len, uint64_t offset, uint32_t nread_out) {
+  return transfer(instance, TRANSFER_PREAD, fd, iovs, iovs_len, offset, nread_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_pwrite(w2n_instance *instance, uint32_t fd, uint32_t iovs,
+                                                     uint32_t iovs_len, uint64_t offset, uint32_t nwritten_out) {
+  return transfer(instance, TRANSFER_PWRITE, fd, iovs, iovs_len, offset, nwritten_out);
+}
+
+/* Positions ------------------------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_seek(w2n_instance *instance, uint32_t fd, uint64_t offset,
+                                                   uint32_t whence, uint32_t newoffset_out) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
+  if (whence > 2)
+    return W2N_WASI_INVAL;
+  if (w2n_guest(instance, newoffset_out, 8) == NULL)
+    return W2N_WASI_FAULT;
+  off_t position = lseek(entry->host, (off_t)(int64_t)offset, host_whence[whence]);
+  if (position < 0)
+    return w2n_wasi_errno(errno);
+  return w2n_wasi_put64(instance, newoffset_out, (uint64_t)position);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_tell(w2n_instance *instance, uint32_t fd, uint32_t offset_out) {
+  return w2n_import_wasi_snapshot_preview1_fd_seek(instance, fd, 0, 1, offset_out);
+}
+
+/* The table ------------------------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_close(w2n_instance *instance, uint32_t fd) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  w2n_wasi_fd_release(entry);
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_renumber(w2n_instance *instance, uint32_t fd, uint32_t to) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  w2n_wasi_fd *from = w2n_wasi_fd_get(wasi, fd), *target = w2n_wasi_fd_get(wasi, to);
+  if (from == NULL || target == NULL)
+    return W2N_WASI_BADF;
+  if (from == target)
+    return W2N_WASI_SUCCESS;
+  w2n_wasi_fd_release(target);
+  *target = *from;
+  memset(from, 0, sizeof *from);
+  from->host = -1;
+  return W2N_WASI_SUCCESS;
+}
+
+/* Status ---------------------------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_fdstat_get(w2n_instance *instance, uint32_t fd, uint32_t stat_out) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  uint8_t *out = w2n_guest(instance, stat_out, 24);
+  if (out == NULL)
+    return W2N_WASI_FAULT;
+  int flags = fcntl(entry->host, F_GETFL);
+  if (flags < 0)
+    return w2n_wasi_errno(errno);
+  uint16_t fdflags = 0;
+  if (flags & O_APPEND)
+    fdflags |= 1;
+  if ((flags & O_SYNC) == O_SYNC)
+    fdflags |= 16;
+  else if (flags & O_DSYNC)
+    fdflags |= 2;
+  if (flags & O_NONBLOCK)
+    fdflags |= 4;
+  memset(out, 0, 24);
+  out[0] = entry->filetype;
+  w2n_store16(out + 2, fdflags);
+  w2n_store64(out + 8, entry->rights_base);
+  w2n_store64(out + 16, entry->rights_inheriting);
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_fdstat_set_flags(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t flags) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if (flags & ~(uint32_t)(1 | 4))
+    return W2N_WASI_INVAL; /* dsync, rsync and sync cannot be changed on an open file on Linux */
+  int host_flags = fcntl(entry->host, F_GETFL);
+  if (host_flags < 0)
+    return w2n_wasi_errno(errno);
+  host_flags &= ~(O_APPEND | O_NONBLOCK);
+  host_flags |= (flags & 1 ? O_APPEND : 0) | (flags & 4 ? O_NONBLOCK : 0);
+  if (fcntl(entry->host, F_SETFL, host_flags) != 0)
+    return w2n_wasi_errno(errno);
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_fdstat_set_rights(w2n_instance *instance, uint32_t fd,
+                                                                uint64_t rights_base, uint64_t rights_inheriting) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if ((rights_base & ~entry->rights_base) || (rights_inheriting & ~entry->rights_inheriting))
+    return W2N_WASI_NOTCAPABLE; /* rights can only be dropped */
+  entry->rights_base = rights_base;
+  entry->rights_inheriting = rights_inheriting;
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_get(w2n_instance *instance, uint32_t fd,
+                                                           uint32_t stat_out) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  uint8_t *out = w2n_guest(instance, stat_out, 64);
+  if (out == NULL)
+    return W2N_WASI_FAULT;
+  struct stat st;
+  if (fstat(entry->host, &st) != 0)
+    return w2n_wasi_errno(errno);
+  w2n_wasi_write_filestat(out, &st, w2n_wasi_filetype(entry->host, st.st_mode));
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_size(w2n_instance *instance, uint32_t fd,
+                                                                uint64_t size) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if (size > INT64_MAX)
+    return W2N_WASI_INVAL;
+  return ftruncate(entry->host, (off_t)size) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+int w2n_wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct timespec times[2]) {
+  if ((fst_flags & 3) == 3 || (fst_flags & 12) == 12 || (fst_flags & ~15u))
+    return -1;
+  uint64_t values[2] = {atim, mtim};
+  for (int i = 0; i < 2; i++) {
+    uint32_t bits = fst_flags >> (2 * i);
+    times[i].tv_sec = 0;
+    if (bits & 1) {
+      times[i].tv_sec = (time_t)(values[i] / 1000000000u);
+      times[i].tv_nsec = (long)(values[i] % 1000000000u);
+    } else {
+      times[i].tv_nsec = bits & 2 ? UTIME_NOW : UTIME_OMIT;
+    }
+  }
+  return 0;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_times(w2n_instance *instance, uint32_t fd,
+                                                                 uint64_t atim, uint64_t mtim, uint32_t fst_flags) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  struct timespec times[2];
+  if (w2n_wasi_times(atim, mtim, fst_flags, times) != 0)
+    return W2N_WASI_INVAL;
+  return futimens(entry->host, times) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_prestat_get(w2n_instance *instance, uint32_t fd,
+                                                          uint32_t prestat_out) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL || entry->preopen == NULL)
+    return W2N_WASI_BADF;
+  uint8_t *out = w2n_guest(instance, prestat_out, 8);
+  if (out == NULL)
+    return W2N_WASI_FAULT;
+  memset(out, 0, 8); /* tag 0: a directory */
+  w2n_store32(out + 4, (uint32_t)strlen(entry->preopen));
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_prestat_dir_name(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t path, uint32_t path_len) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL || entry->preopen == NULL)
+    return W2N_WASI_BADF;
+  size_t length = strlen(entry->preopen);
+  if (path_len < length)
+    return W2N_WASI_NAMETOOLONG;
+  uint8_t *out = w2n_guest(instance, path, length);
+  if (out == NULL)
+    return W2N_WASI_FAULT;
+  memcpy(out, entry->preopen, length);
+  return W2N_WASI_SUCCESS;
+}
+
+/* Data integrity and advice --------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_sync(w2n_instance *instance, uint32_t fd) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  return fsync(entry->host) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_datasync(w2n_instance *instance, uint32_t fd) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  return fdatasync(entry->host) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_advise(w2n_instance *instance, uint32_t fd, uint64_t offset,
+                                                     uint64_t len, uint32_t advice) {
+  static const int host_advice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                    POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if (advice > 5 || offset > INT64_MAX || len > INT64_MAX)
+    return W2N_WASI_INVAL;
+  int error = posix_fadvise(entry->host, (off_t)offset, (off_t)len, host_advice[advice]);
+  return w2n_wasi_errno(error);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_allocate(w2n_instance *instance, uint32_t fd, uint64_t offset,
+                                                       uint64_t len) {
+  (void)offset;
+  (void)len;
+  if (w2n_wasi_fd_get(w2n_wasi_of(instance), fd) == NULL)
+    return W2N_WASI_BADF;
+  return W2N_WASI_NOTSUP; /* as wasmtime */
+}
+
+/* fd_readdir ------------------------------------------------------------------------------ */
+
+static uint8_t dirent_filetype(int dir, const struct dirent *entry) {
+  switch (entry->d_type) {
+  case DT_DIR: return W2N_WASI_FILETYPE_DIRECTORY;
+  case DT_REG: return W2N_WASI_FILETYPE_REGULAR_FILE;
+  case DT_LNK: return W2N_WASI_FILETYPE_SYMBOLIC_LINK;
+  case DT_CHR: return W2N_WASI_FILETYPE_CHARACTER_DEVICE;
+  case DT_BLK: return W2N_WASI_FILETYPE_BLOCK_DEVICE;
+  case DT_SOCK: return W2N_WASI_FILETYPE_SOCKET_STREAM;
+  case DT_FIFO: return W2N_WASI_FILETYPE_UNKNOWN;
+  default: {
+    struct stat st;
+    if (fstatat(dir, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+      return W2N_WASI_FILETYPE_UNKNOWN;
+    return w2n_wasi_filetype(-1, st.st_mode);
+  }
+  }
+}
+
+/* The next host entry other than "." and "..", or NULL at the end. */
+static struct dirent *next_host_entry(DIR *dir) {
+  struct dirent *entry;
+  while ((entry = readdir(dir)) != NULL)
+    if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
+      break;
+  return entry;
+}
+
+/* Appends one dirent (24 bytes, then the name) to [*used, size), truncated at the end. */
+static void put_dirent(uint8_t *buffer, uint32_t size, uint32_t *used, uint64_t next, uint64_t inode,
+                       const char *name, uint8_t filetype) {
+  uint8_t header[24];
+  size_t length = strlen(name);
+  memset(header, 0, sizeof header);
+  w2n_store64(header, next);
+  w2n_store64(header + 8, inode);
+  w2n_store32(header + 16, (uint32_t)length);
+  header[20] = filetype;
+  uint32_t room = size - *used, count = room < 24 ? room : 24;
+  memcpy(buffer + *used, header, count);
+  *used += count;
+  room = size - *used;
+  count = room < length ? room : (uint32_t)length;
+  memcpy(buffer + *used, name, count);
+  *used += count;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_fd_readdir(w2n_instance *instance, uint32_t fd, uint32_t buf,
+                                                      uint32_t buf_len, uint64_t cookie, uint32_t bufused_out) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
+    return W2N_WASI_NOTDIR;
+  uint8_t *buffer = w2n_guest(instance, buf, buf_len);
+  if (buffer == NULL || w2n_guest(instance, bufused_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  if (entry->dir == NULL) {
+    int copy = openat(entry->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (copy < 0)
+      return w2n_wasi_errno(errno);
+    if ((entry->dir = fdopendir(copy)) == NULL) {
+      close(copy);
+      return w2n_wasi_errno(errno);
+    }
+    entry->dir_next = 2;
+  }
+  /* Position the host stream at entry `cookie` (host entries start at index 2). */
+  if (cookie < 2 || entry->dir_next > cookie) {
+    rewinddir(entry->dir);
+    entry->dir_next = 2;
+  }
+  while (entry->dir_next < cookie && next_host_entry(entry->dir) != NULL)
+    entry->dir_next++;
+  uint32_t used = 0;
+  struct stat st;
+  for (uint64_t index = cookie; index < 2 && used < buf_len; index++) {
+    const char *name = index == 0 ? "." : "..";
+    uint64_t inode = fstatat(entry->host, name, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+    put_dirent(buffer, buf_len, &used, index + 1, inode, name, W2N_WASI_FILETYPE_DIRECTORY);
+  }
+  while (used < buf_len) {
+    errno = 0;
+    struct dirent *host_entry = next_host_entry(entry->dir);
+    if (host_entry == NULL) {
+      if (errno != 0)
+        return w2n_wasi_errno(errno);
+      break;
+    }
+    entry->dir_next++;
+    put_dirent(buffer, buf_len, &used, entry->dir_next, (uint64_t)host_entry->d_ino, host_entry->d_name,
+               dirent_filetype(entry->host, host_entry));
+  }
+  return w2n_wasi_put32(instance, bufused_out, used);
+}
+"""####),
+        ("wasi/path.c", ####"""
+/*
+ * wasi/path.c: path resolution below a granted directory, and the path_* functions.
+ *
+ * Resolution never asks the kernel to interpret more than one component. Starting at the guest's
+ * directory descriptor, it walks the path one component at a time: "." stays, ".." goes back to
+ * the directory it came from (and fails with NOTCAPABLE at the starting one), a name that is a
+ * symbolic link is replaced by the link's contents (absolute contents: NOTCAPABLE; more than 40
+ * links: LOOP), any other name is opened with O_DIRECTORY | O_NOFOLLOW. Absolute paths fail with
+ * NOTCAPABLE. The final operation then applies to one name in one directory with the *at call
+ * that does not follow links (a link swapped in meanwhile makes it fail, never escape).
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#ifdef O_PATH
+#define W2N_O_SEARCH O_PATH
+#else
+#define W2N_O_SEARCH O_RDONLY
+#endif
+
+#define W2N_MAX_SYMLINKS 40
+#define W2N_MAX_DEPTH 128
+
+/* Resolution ------------------------------------------------------------------------------ */
+
+typedef struct w2n_walk {
+  int root;                   /* the guest's directory (not owned) */
+  int dirs[W2N_MAX_DEPTH];    /* directories entered below root, innermost last (owned) */
+  int depth;
+} w2n_walk;
+
+static int walk_current(const w2n_walk *walk) { return walk->depth > 0 ? walk->dirs[walk->depth - 1] : walk->root; }
+
+static void walk_close(w2n_walk *walk, int keep) {
+  for (int i = 0; i < walk->depth; i++)
+    if (walk->dirs[i] != keep)
+      close(walk->dirs[i]);
+  walk->depth = 0;
+}
+
+/* Replaces the part of *path before offset `after` (the components walked so far and the link's
+ * name) with the link's contents `target`, keeping the rest. */
+static int splice_link(char **path, size_t after, const char *target, size_t target_length, int trailing) {
+  size_t rest = strlen(*path + after);
+  char *joined = malloc(target_length + rest + 3);
+  if (joined == NULL)
+    return -1;
+  memcpy(joined, target, target_length);
+  size_t length = target_length;
+  if (rest > 0 || trailing)
+    joined[length++] = '/';
+  memcpy(joined + length, *path + after, rest + 1);
+  free(*path);
+  *path = joined;
+  return 0;
+}
+
+static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *out) {
+  size_t position = 0;
+  int links = 0;
+  if ((*path)[0] == '\0')
+    return W2N_WASI_NOENT;
+  if ((*path)[0] == '/')
+    return W2N_WASI_NOTCAPABLE;
+  for (;;) {
+    const char *text = *path;
+    while (text[position] == '/')
+      position++;
+    if (text[position] == '\0') { /* the path ends with the directory we are in */
+      strcpy(out->name, ".");
+      return W2N_WASI_SUCCESS;
+    }
+    size_t end = position;
+    while (text[end] != '\0' && text[end] != '/')
+      end++;
+    size_t after = end;
+    while (text[after] == '/')
+      after++;
+    int is_last = text[after] == '\0', trailing = is_last && after > end;
+    size_t length = end - position;
+    if (length >= sizeof out->name)
+      return W2N_WASI_NAMETOOLONG;
+    char name[sizeof out->name];
+    memcpy(name, text + position, length);
+    name[length] = '\0';
+    position = after;
+
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+      if (name[1] == '.') {
+        if (walk->depth == 0)
+          return W2N_WASI_NOTCAPABLE;
+        close(walk->dirs[--walk->depth]);
+      }
+      if (is_last) {
+        strcpy(out->name, ".");
+        out->must_be_dir = 1;
+        return W2N_WASI_SUCCESS;
+      }
+      continue;
+    }
+    if (!is_last || follow || trailing) {
+      char target[PATH_MAX];
+      ssize_t target_length = readlinkat(walk_current(walk), name, target, sizeof target);
+      if (target_length >= 0) {
+        if (++links > W2N_MAX_SYMLINKS)
+          return W2N_WASI_LOOP;
+        if (target_length == 0)
+          return W2N_WASI_NOENT;
+        if ((size_t)target_length == sizeof target)
+          return W2N_WASI_NAMETOOLONG;
+        if (target[0] == '/')
+          return W2N_WASI_NOTCAPABLE;
+        if (splice_link(path, after, target, (size_t)target_length, trailing) != 0)
+          return W2N_WASI_NOMEM;
+        position = 0;
+        continue;
+      }
+      if (errno != EINVAL && !(errno == ENOENT && is_last))
+        return w2n_wasi_errno(errno);
+    }
+    if (is_last) {
+      strcpy(out->name, name);
+      out->must_be_dir = trailing;
+      return W2N_WASI_SUCCESS;
+    }
+    if (walk->depth == W2N_MAX_DEPTH)
+      return W2N_WASI_NAMETOOLONG;
+    int next = openat(walk_current(walk), name, W2N_O_SEARCH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0)
+      return w2n_wasi_errno(errno);
+    walk->dirs[walk->depth++] = next;
+  }
+}
+
+uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t path, uint32_t path_len, int follow,
+                               w2n_wasi_path *out) {
+  memset(out, 0, sizeof *out);
+  out->dir = -1;
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  if (entry == NULL)
+    return W2N_WASI_BADF;
+  if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
+    return W2N_WASI_NOTDIR;
+  const uint8_t *bytes = w2n_guest(instance, path, path_len);
+  if (bytes == NULL)
+    return W2N_WASI_FAULT;
+  if (memchr(bytes, '\0', path_len) != NULL)
+    return W2N_WASI_INVAL;
+  char *text = malloc((size_t)path_len + 1);
+  if (text == NULL)
+    return W2N_WASI_NOMEM;
+  memcpy(text, bytes, path_len);
+  text[path_len] = '\0';
+  w2n_walk walk;
+  walk.root = entry->host;
+  walk.depth = 0;
+  uint32_t error = resolve(&walk, &text, follow, out);
+  free(text);
+  if (error != W2N_WASI_SUCCESS) {
+    walk_close(&walk, -1);
+    return error;
+  }
+  out->dir = walk_current(&walk);
+  out->dir_owned = walk.depth > 0;
+  walk_close(&walk, out->dir);
+  return W2N_WASI_SUCCESS;
+}
+
+void w2n_wasi_path_done(w2n_wasi_path *resolved) {
+  if (resolved->dir_owned && resolved->dir >= 0)
+    close(resolved->dir);
+  resolved->dir = -1;
+  resolved->dir_owned = 0;
+}
+
+/* Runs `operation` result through errno conversion and releases the resolution. */
+static uint32_t finish(w2n_wasi_path *resolved, int result) {
+  uint32_t error = result == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+  w2n_wasi_path_done(resolved);
+  return error;
+}
+
+/* path_open ------------------------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uint32_t fd, uint32_t dirflags,
+                                                     uint32_t path, uint32_t path_len, uint32_t oflags,
+                                                     uint64_t rights_base, uint64_t rights_inheriting,
+                                                     uint32_t fdflags, uint32_t fd_out) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  if (w2n_guest(instance, fd_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  if (oflags & ~15u)
+    return W2N_WASI_INVAL;
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, dirflags & 1, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+
+  const uint64_t read_rights = W2N_RIGHTS_FD_READ | W2N_RIGHTS_FD_READDIR;
+  const uint64_t write_rights = W2N_RIGHTS_FD_WRITE | W2N_RIGHT(0) | W2N_RIGHT(8) | W2N_RIGHT(22);
+  int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+  if (oflags & 1)
+    flags |= O_CREAT;
+  if ((oflags & 2) || resolved.must_be_dir)
+    flags |= O_DIRECTORY;
+  if (oflags & 4)
+    flags |= O_EXCL;
+  if (oflags & 8)
+    flags |= O_TRUNC;
+  if (!(flags & O_DIRECTORY) && (rights_base & write_rights))
+    flags |= (rights_base & read_rights) ? O_RDWR : O_WRONLY;
+  if (fdflags & 1)
+    flags |= O_APPEND;
+  if (fdflags & 2)
+    flags |= O_DSYNC;
+  if (fdflags & 4)
+    flags |= O_NONBLOCK;
+  if (fdflags & 8)
+    flags |= O_RSYNC;
+  if (fdflags & 16)
+    flags |= O_SYNC;
+  int host;
+  do
+    host = openat(resolved.dir, resolved.name, flags, 0666);
+  while (host < 0 && errno == EINTR);
+  if (host < 0)
+    return finish(&resolved, -1);
+  w2n_wasi_path_done(&resolved);
+  uint32_t number;
+  error = w2n_wasi_fd_add(wasi, host, 0, 0, &number);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  w2n_wasi_fd *entry = &wasi->fds[number];
+  int is_dir = entry->filetype == W2N_WASI_FILETYPE_DIRECTORY;
+  entry->rights_base = rights_base & (is_dir ? W2N_RIGHTS_DIRECTORY : W2N_RIGHTS_FILE);
+  entry->rights_inheriting = rights_inheriting & (W2N_RIGHTS_DIRECTORY | W2N_RIGHTS_FILE);
+  return w2n_wasi_put32(instance, fd_out, number);
+}
+
+/* Other path operations ------------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_filestat_get(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                             uint32_t path, uint32_t path_len, uint32_t stat_out) {
+  uint8_t *out = w2n_guest(instance, stat_out, 64);
+  if (out == NULL)
+    return W2N_WASI_FAULT;
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, flags & 1, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  struct stat st;
+  if (fstatat(resolved.dir, resolved.name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return finish(&resolved, -1);
+  w2n_wasi_path_done(&resolved);
+  if (resolved.must_be_dir && !S_ISDIR(st.st_mode))
+    return W2N_WASI_NOTDIR;
+  w2n_wasi_write_filestat(out, &st, w2n_wasi_filetype(-1, st.st_mode));
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_filestat_set_times(w2n_instance *instance, uint32_t fd,
+                                                                   uint32_t flags, uint32_t path,
+                                                                   uint32_t path_len, uint64_t atim, uint64_t mtim,
+                                                                   uint32_t fst_flags) {
+  struct timespec times[2];
+  if (w2n_wasi_times(atim, mtim, fst_flags, times) != 0)
+    return W2N_WASI_INVAL;
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, flags & 1, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  return finish(&resolved, utimensat(resolved.dir, resolved.name, times, AT_SYMLINK_NOFOLLOW));
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_create_directory(w2n_instance *instance, uint32_t fd,
+                                                                 uint32_t path, uint32_t path_len) {
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  return finish(&resolved, mkdirat(resolved.dir, resolved.name, 0777));
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_remove_directory(w2n_instance *instance, uint32_t fd,
+                                                                 uint32_t path, uint32_t path_len) {
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  return finish(&resolved, unlinkat(resolved.dir, resolved.name, AT_REMOVEDIR));
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_unlink_file(w2n_instance *instance, uint32_t fd, uint32_t path,
+                                                            uint32_t path_len) {
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  if (resolved.must_be_dir) { /* "name/" names a directory, which unlink_file does not remove */
+    struct stat st;
+    int is_dir = fstatat(resolved.dir, resolved.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    w2n_wasi_path_done(&resolved);
+    return is_dir ? W2N_WASI_ISDIR : W2N_WASI_NOTDIR;
+  }
+  return finish(&resolved, unlinkat(resolved.dir, resolved.name, 0));
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_rename(w2n_instance *instance, uint32_t fd, uint32_t old_path,
+                                                       uint32_t old_path_len, uint32_t new_fd, uint32_t new_path,
+                                                       uint32_t new_path_len) {
+  w2n_wasi_path from, to;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, old_path, old_path_len, 0, &from);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  error = w2n_wasi_path_resolve(instance, new_fd, new_path, new_path_len, 0, &to);
+  if (error != W2N_WASI_SUCCESS) {
+    w2n_wasi_path_done(&from);
+    return error;
+  }
+  int result = renameat(from.dir, from.name, to.dir, to.name);
+  w2n_wasi_path_done(&from);
+  return finish(&to, result);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_link(w2n_instance *instance, uint32_t old_fd, uint32_t old_flags,
+                                                     uint32_t old_path, uint32_t old_path_len, uint32_t new_fd,
+                                                     uint32_t new_path, uint32_t new_path_len) {
+  w2n_wasi_path from, to;
+  uint32_t error = w2n_wasi_path_resolve(instance, old_fd, old_path, old_path_len, old_flags & 1, &from);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  error = w2n_wasi_path_resolve(instance, new_fd, new_path, new_path_len, 0, &to);
+  if (error != W2N_WASI_SUCCESS) {
+    w2n_wasi_path_done(&from);
+    return error;
+  }
+  int result = linkat(from.dir, from.name, to.dir, to.name, 0);
+  w2n_wasi_path_done(&from);
+  return finish(&to, result);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_readlink(w2n_instance *instance, uint32_t fd, uint32_t path,
+                                                         uint32_t path_len, uint32_t buf, uint32_t buf_len,
+                                                         uint32_t bufused_out) {
+  uint8_t *out = w2n_guest(instance, buf, buf_len);
+  if (out == NULL || w2n_guest(instance, bufused_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  char target[PATH_MAX];
+  ssize_t length = readlinkat(resolved.dir, resolved.name, target, sizeof target);
+  if (length < 0)
+    return finish(&resolved, -1);
+  w2n_wasi_path_done(&resolved);
+  uint32_t used = (size_t)length < buf_len ? (uint32_t)length : buf_len;
+  memcpy(out, target, used);
+  return w2n_wasi_put32(instance, bufused_out, used);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, uint32_t old_path,
+                                                        uint32_t old_path_len, uint32_t fd, uint32_t new_path,
+                                                        uint32_t new_path_len) {
+  const uint8_t *bytes = w2n_guest(instance, old_path, old_path_len);
+  if (bytes == NULL)
+    return W2N_WASI_FAULT;
+  if (memchr(bytes, '\0', old_path_len) != NULL)
+    return W2N_WASI_INVAL;
+  if (old_path_len > 0 && bytes[0] == '/')
+    return W2N_WASI_NOTCAPABLE; /* a link out of the sandbox: never followed, but not created either */
+  char *contents = malloc((size_t)old_path_len + 1);
+  if (contents == NULL)
+    return W2N_WASI_NOMEM;
+  memcpy(contents, bytes, old_path_len);
+  contents[old_path_len] = '\0';
+  w2n_wasi_path resolved;
+  uint32_t error = w2n_wasi_path_resolve(instance, fd, new_path, new_path_len, 0, &resolved);
+  if (error == W2N_WASI_SUCCESS)
+    error = finish(&resolved, symlinkat(contents, resolved.dir, resolved.name));
+  free(contents);
+  return error;
+}
+"""####),
+        ("wasi/proc.c", ####"""
+/*
+ * wasi/proc.c: proc_exit (records the status and ends the guarded call with W2N_TRAP_EXIT; the
+ * host decides what exiting means), proc_raise (unsupported, as in wasmtime) and sched_yield.
+ */
+#include "wasi_internal.h"
+
+#include <sched.h>
+
+void w2n_import_wasi_snapshot_preview1_proc_exit(w2n_instance *instance, uint32_t status) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  wasi->exit_status = status;
+  w2n_trap_at(W2N_TRAP_EXIT, W2N_CALLER_PC() - 1);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_proc_raise(w2n_instance *instance, uint32_t signal) {
+  (void)instance;
+  (void)signal;
+  return W2N_WASI_NOSYS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sched_yield(w2n_instance *instance) {
+  (void)instance;
+  sched_yield();
+  return W2N_WASI_SUCCESS;
+}
+"""####),
+        ("wasi/random.c", ####"""
+/*
+ * wasi/random.c: random_get, from the kernel's CSPRNG (getrandom, /dev/urandom where the kernel
+ * lacks it).
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+static int fill_from_urandom(uint8_t *buffer, size_t length) {
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  while (length > 0) {
+    ssize_t count = read(fd, buffer, length);
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count <= 0) {
+      close(fd);
+      return -1;
+    }
+    buffer += count;
+    length -= (size_t)count;
+  }
+  close(fd);
+  return 0;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_random_get(w2n_instance *instance, uint32_t buf, uint32_t buf_len) {
+  uint8_t *buffer = w2n_guest(instance, buf, buf_len);
+  if (buffer == NULL)
+    return W2N_WASI_FAULT;
+  size_t done = 0;
+  while (done < buf_len) {
+    ssize_t count = getrandom(buffer + done, buf_len - done, 0);
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return fill_from_urandom(buffer + done, buf_len - done) == 0 ? W2N_WASI_SUCCESS : W2N_WASI_IO;
+    done += (size_t)count;
+  }
+  return W2N_WASI_SUCCESS;
+}
+"""####),
+        ("wasi/sock.c", ####"""
+/*
+ * wasi/sock.c: preview1's socket functions on descriptors that are sockets (none unless the host
+ * passes one; the WasmEdge socket extension that creates them is separate): sock_accept,
+ * sock_recv, sock_send, sock_shutdown.
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#define W2N_MAX_SOCK_IOVECS 64
+
+static w2n_wasi_fd *socket_fd(w2n_instance *instance, uint32_t fd, uint32_t *error) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  *error = W2N_WASI_SUCCESS;
+  if (entry == NULL)
+    *error = W2N_WASI_BADF;
+  else if (entry->filetype != W2N_WASI_FILETYPE_SOCKET_STREAM && entry->filetype != W2N_WASI_FILETYPE_SOCKET_DGRAM)
+    *error = W2N_WASI_NOTSOCK;
+  return *error == W2N_WASI_SUCCESS ? entry : NULL;
+}
+
+/* Guest iovecs to a msghdr's host iovecs (at most W2N_MAX_SOCK_IOVECS). */
+static uint32_t message(w2n_instance *instance, uint32_t iovs, uint32_t iovs_len, struct iovec *host,
+                        struct msghdr *header) {
+  if (iovs_len > W2N_MAX_SOCK_IOVECS)
+    iovs_len = W2N_MAX_SOCK_IOVECS;
+  const uint8_t *guest = w2n_guest(instance, iovs, (uint64_t)iovs_len * 8);
+  if (guest == NULL)
+    return W2N_WASI_FAULT;
+  for (uint32_t i = 0; i < iovs_len; i++) {
+    uint32_t length = w2n_load32(guest + 8 * i + 4);
+    uint8_t *buffer = w2n_guest(instance, w2n_load32(guest + 8 * i), length);
+    if (buffer == NULL)
+      return W2N_WASI_FAULT;
+    host[i].iov_base = buffer;
+    host[i].iov_len = length;
+  }
+  memset(header, 0, sizeof *header);
+  header->msg_iov = host;
+  header->msg_iovlen = iovs_len;
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                       uint32_t fd_out) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  if (flags & ~4u)
+    return W2N_WASI_INVAL; /* only fdflags.nonblock */
+  if (w2n_guest(instance, fd_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  int host = accept4(entry->host, NULL, NULL, SOCK_CLOEXEC | (flags & 4 ? SOCK_NONBLOCK : 0));
+  if (host < 0)
+    return w2n_wasi_errno(errno);
+  uint32_t number;
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  error = w2n_wasi_fd_add(wasi, host, entry->rights_inheriting, entry->rights_inheriting, &number);
+  return error != W2N_WASI_SUCCESS ? error : w2n_wasi_put32(instance, fd_out, number);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                     uint32_t ri_data_len, uint32_t ri_flags, uint32_t ro_datalen_out,
+                                                     uint32_t ro_flags_out) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  struct iovec host[W2N_MAX_SOCK_IOVECS];
+  struct msghdr header;
+  if ((error = message(instance, ri_data, ri_data_len, host, &header)) != W2N_WASI_SUCCESS)
+    return error;
+  if (w2n_guest(instance, ro_datalen_out, 4) == NULL || w2n_guest(instance, ro_flags_out, 2) == NULL)
+    return W2N_WASI_FAULT;
+  int flags = (ri_flags & 1 ? MSG_PEEK : 0) | (ri_flags & 2 ? MSG_WAITALL : 0);
+  ssize_t count;
+  do
+    count = recvmsg(entry->host, &header, flags);
+  while (count < 0 && errno == EINTR);
+  if (count < 0)
+    return w2n_wasi_errno(errno);
+  w2n_store16(w2n_guest(instance, ro_flags_out, 2), header.msg_flags & MSG_TRUNC ? 1 : 0);
+  return w2n_wasi_put32(instance, ro_datalen_out, (uint32_t)count);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                     uint32_t si_data_len, uint32_t si_flags,
+                                                     uint32_t so_datalen_out) {
+  (void)si_flags;
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  struct iovec host[W2N_MAX_SOCK_IOVECS];
+  struct msghdr header;
+  if ((error = message(instance, si_data, si_data_len, host, &header)) != W2N_WASI_SUCCESS)
+    return error;
+  if (w2n_guest(instance, so_datalen_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  ssize_t count;
+  do
+    count = sendmsg(entry->host, &header, MSG_NOSIGNAL);
+  while (count < 0 && errno == EINTR);
+  if (count < 0)
+    return w2n_wasi_errno(errno);
+  return w2n_wasi_put32(instance, so_datalen_out, (uint32_t)count);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance, uint32_t fd, uint32_t how) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  static const int host_how[] = {0, SHUT_RD, SHUT_WR, SHUT_RDWR}; /* sdflags: RD 1, WR 2 */
+  if (how == 0 || how > 3)
+    return W2N_WASI_INVAL;
+  return shutdown(entry->host, host_how[how]) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+"""####),
+        ("wasi/wasi.c", ####"""
+/*
+ * wasi/wasi.c: the WASI context (arguments, environment, granted directories, descriptor table,
+ * exit status), errno and file type conversion, and the table of functions w2n_instantiate links
+ * for `wasi_snapshot_preview1` imports.
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The context ----------------------------------------------------------------------------- */
+
+w2n_wasi *w2n_wasi_of(w2n_instance *instance) {
+  if (instance->wasi == NULL)
+    w2n_trap_at(W2N_TRAP_HOST, 0);
+  return instance->wasi;
+}
+
+uint32_t w2n_wasi_exit_status(const w2n_wasi *wasi) { return wasi->exit_status; }
+
+static int report(char *error, size_t error_size, const char *format, ...) {
+  if (error != NULL && error_size > 0) {
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(error, error_size, format, arguments);
+    va_end(arguments);
+  }
+  return -1;
+}
+
+/* Appends a copy of `text` to a NULL-terminated string list of *count entries whose bytes with
+ * their NULs are *size. */
+static int list_add(char ***list, uint32_t *count, uint32_t *size, const char *text) {
+  char **grown = realloc(*list, (*count + 2) * sizeof(char *));
+  if (grown == NULL)
+    return -1;
+  *list = grown;
+  size_t length = strlen(text) + 1;
+  if ((grown[*count] = strdup(text)) == NULL || *size + length > UINT32_MAX)
+    return -1;
+  grown[++*count] = NULL;
+  *size += (uint32_t)length;
+  return 0;
+}
+
+/* Sets NAME=VALUE in the environment list, replacing an entry of the same name. */
+static int env_set(w2n_wasi *wasi, const char *entry) {
+  size_t name_length = strcspn(entry, "=");
+  for (uint32_t i = 0; i < wasi->envc; i++) {
+    if (strncmp(wasi->env[i], entry, name_length) == 0 && wasi->env[i][name_length] == '=') {
+      char *copy = strdup(entry);
+      if (copy == NULL)
+        return -1;
+      wasi->env_size += (uint32_t)strlen(copy) - (uint32_t)strlen(wasi->env[i]);
+      free(wasi->env[i]);
+      wasi->env[i] = copy;
+      return 0;
+    }
+  }
+  return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
+}
+
+static int add_stdio(w2n_wasi *wasi, int host) {
+  w2n_wasi_fd *entry = &wasi->fds[host];
+  struct stat st;
+  entry->host = host;
+  entry->owned = 0;
+  entry->filetype = fstat(host, &st) == 0 ? w2n_wasi_filetype(host, st.st_mode) : W2N_WASI_FILETYPE_UNKNOWN;
+  entry->rights_base = entry->filetype == W2N_WASI_FILETYPE_REGULAR_FILE
+                           ? W2N_RIGHTS_FILE
+                           : W2N_RIGHTS_FILE & ~(W2N_RIGHTS_FD_SEEK | W2N_RIGHTS_FD_TELL);
+  return 0;
+}
+
+static int add_preopen(w2n_wasi *wasi, const char *grant, char *error, size_t error_size) {
+  const char *separator = strstr(grant, "::");
+  size_t host_length = separator != NULL ? (size_t)(separator - grant) : strlen(grant);
+  const char *guest = separator != NULL ? separator + 2 : grant;
+  char *host = strndup(grant, host_length);
+  if (host == NULL)
+    return report(error, error_size, "out of memory");
+  int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    report(error, error_size, "cannot open directory %s: %s", host, strerror(errno));
+    free(host);
+    return -1;
+  }
+  free(host);
+  uint32_t number;
+  if (w2n_wasi_fd_add(wasi, fd, W2N_RIGHTS_DIRECTORY, W2N_RIGHTS_DIRECTORY | W2N_RIGHTS_FILE, &number) !=
+          W2N_WASI_SUCCESS ||
+      (wasi->fds[number].preopen = strdup(guest)) == NULL)
+    return report(error, error_size, "out of memory");
+  return 0;
+}
+
+w2n_wasi *w2n_wasi_create(int argc, const char *const *argv, const w2n_main_config *config, char *error,
+                          size_t error_size) {
+  w2n_wasi *wasi = calloc(1, sizeof *wasi);
+  if (wasi == NULL || (wasi->fds = calloc(3, sizeof(w2n_wasi_fd))) == NULL)
+    goto out_of_memory;
+  wasi->fd_count = 3;
+  for (int i = 0; i < 3; i++)
+    add_stdio(wasi, i);
+  for (int i = 0; i < argc; i++)
+    if (list_add(&wasi->argv, &wasi->argc, &wasi->args_size, argv[i]) != 0)
+      goto out_of_memory;
+  if (config != NULL && config->inherit_env)
+    for (char **entry = environ; entry != NULL && *entry != NULL; entry++)
+      if (env_set(wasi, *entry) != 0)
+        goto out_of_memory;
+  for (const char *const *entry = config != NULL ? config->env : NULL; entry != NULL && *entry != NULL; entry++) {
+    if (strchr(*entry, '=') != NULL) {
+      if (env_set(wasi, *entry) != 0)
+        goto out_of_memory;
+      continue;
+    }
+    const char *value = getenv(*entry); /* "NAME": the host's value, if it has one */
+    if (value == NULL)
+      continue;
+    size_t length = strlen(*entry) + strlen(value) + 2;
+    char *pair = malloc(length);
+    if (pair == NULL)
+      goto out_of_memory;
+    snprintf(pair, length, "%s=%s", *entry, value);
+    int failed = env_set(wasi, pair);
+    free(pair);
+    if (failed)
+      goto out_of_memory;
+  }
+  for (const char *const *grant = config != NULL ? config->dirs : NULL; grant != NULL && *grant != NULL; grant++) {
+    if (add_preopen(wasi, *grant, error, error_size) != 0) {
+      w2n_wasi_free(wasi);
+      return NULL;
+    }
+  }
+  return wasi;
+
+out_of_memory:
+  report(error, error_size, "out of memory");
+  w2n_wasi_free(wasi);
+  return NULL;
+}
+
+void w2n_wasi_free(w2n_wasi *wasi) {
+  if (wasi == NULL)
+    return;
+  for (uint32_t i = 0; i < wasi->argc; i++)
+    free(wasi->argv[i]);
+  for (uint32_t i = 0; i < wasi->envc; i++)
+    free(wasi->env[i]);
+  for (uint32_t i = 0; i < wasi->fd_count; i++)
+    w2n_wasi_fd_release(&wasi->fds[i]);
+  free(wasi->argv);
+  free(wasi->env);
+  free(wasi->fds);
+  free(wasi);
+}
+
+/* Descriptors ----------------------------------------------------------------------------- */
+
+w2n_wasi_fd *w2n_wasi_fd_get(w2n_wasi *wasi, uint32_t fd) {
+  if (fd >= wasi->fd_count || wasi->fds[fd].host < 0)
+    return NULL;
+  return &wasi->fds[fd];
+}
+
+uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_t rights_inheriting, uint32_t *fd) {
+  uint32_t number = 0;
+  while (number < wasi->fd_count && wasi->fds[number].host >= 0)
+    number++;
+  if (number == wasi->fd_count) {
+    w2n_wasi_fd *grown = realloc(wasi->fds, (wasi->fd_count + 1) * sizeof *grown);
+    if (grown == NULL) {
+      close(host);
+      return W2N_WASI_NOMEM;
+    }
+    wasi->fds = grown;
+    wasi->fd_count++;
+  }
+  struct stat st;
+  w2n_wasi_fd *entry = &wasi->fds[number];
+  memset(entry, 0, sizeof *entry);
+  entry->host = host;
+  entry->owned = 1;
+  entry->filetype = fstat(host, &st) == 0 ? w2n_wasi_filetype(host, st.st_mode) : W2N_WASI_FILETYPE_UNKNOWN;
+  entry->rights_base = rights_base;
+  entry->rights_inheriting = rights_inheriting;
+  *fd = number;
+  return W2N_WASI_SUCCESS;
+}
+
+void w2n_wasi_fd_release(w2n_wasi_fd *entry) {
+  if (entry->host < 0 && entry->dir == NULL && entry->preopen == NULL)
+    return;
+  if (entry->dir != NULL)
+    closedir(entry->dir);
+  if (entry->owned && entry->host >= 0)
+    close(entry->host);
+  free(entry->preopen);
+  memset(entry, 0, sizeof *entry);
+  entry->host = -1;
+}
+
+/* Conversions ----------------------------------------------------------------------------- */
+
+uint32_t w2n_wasi_put32(w2n_instance *instance, uint32_t address, uint32_t value) {
+  uint8_t *p = w2n_guest(instance, address, 4);
+  if (p == NULL)
+    return W2N_WASI_FAULT;
+  w2n_store32(p, value);
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_wasi_put64(w2n_instance *instance, uint32_t address, uint64_t value) {
+  uint8_t *p = w2n_guest(instance, address, 8);
+  if (p == NULL)
+    return W2N_WASI_FAULT;
+  w2n_store64(p, value);
+  return W2N_WASI_SUCCESS;
+}
+
+uint8_t w2n_wasi_filetype(int host_fd, mode_t mode) {
+  if (S_ISREG(mode))
+    return W2N_WASI_FILETYPE_REGULAR_FILE;
+  if (S_ISDIR(mode))
+    return W2N_WASI_FILETYPE_DIRECTORY;
+  if (S_ISCHR(mode))
+    return W2N_WASI_FILETYPE_CHARACTER_DEVICE;
+  if (S_ISBLK(mode))
+    return W2N_WASI_FILETYPE_BLOCK_DEVICE;
+  if (S_ISLNK(mode))
+    return W2N_WASI_FILETYPE_SYMBOLIC_LINK;
+  if (S_ISSOCK(mode)) {
+    int type = 0;
+    socklen_t length = sizeof type;
+    if (host_fd >= 0 && getsockopt(host_fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == SOCK_DGRAM)
+      return W2N_WASI_FILETYPE_SOCKET_DGRAM;
+    return W2N_WASI_FILETYPE_SOCKET_STREAM;
+  }
+  return W2N_WASI_FILETYPE_UNKNOWN;
+}
+
+static uint64_t nanoseconds(struct timespec time) {
+  return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
+}
+
+void w2n_wasi_write_filestat(uint8_t *out, const struct stat *st, uint8_t filetype) {
+  memset(out, 0, 64);
+  w2n_store64(out + 0, (uint64_t)st->st_dev);
+  w2n_store64(out + 8, (uint64_t)st->st_ino);
+  out[16] = filetype;
+  w2n_store64(out + 24, (uint64_t)st->st_nlink);
+  w2n_store64(out + 32, (uint64_t)st->st_size);
+  w2n_store64(out + 40, nanoseconds(st->st_atim));
+  w2n_store64(out + 48, nanoseconds(st->st_mtim));
+  w2n_store64(out + 56, nanoseconds(st->st_ctim));
+}
+
+uint32_t w2n_wasi_errno(int host_errno) {
+  switch (host_errno) {
+  case 0: return W2N_WASI_SUCCESS;
+  case E2BIG: return 1;
+  case EACCES: return 2;
+  case EADDRINUSE: return 3;
+  case EADDRNOTAVAIL: return 4;
+  case EAFNOSUPPORT: return 5;
+#if EWOULDBLOCK != EAGAIN
+  case EWOULDBLOCK:
+#endif
+  case EAGAIN: return 6;
+  case EALREADY: return 7;
+  case EBADF: return 8;
+  case EBADMSG: return 9;
+  case EBUSY: return 10;
+  case ECANCELED: return 11;
+  case ECHILD: return 12;
+  case ECONNABORTED: return 13;
+  case ECONNREFUSED: return 14;
+  case ECONNRESET: return 15;
+  case EDEADLK: return 16;
+  case EDESTADDRREQ: return 17;
+  case EDOM: return 18;
+  case EDQUOT: return 19;
+  case EEXIST: return 20;
+  case EFAULT: return 21;
+  case EFBIG: return 22;
+  case EHOSTUNREACH: return 23;
+  case EIDRM: return 24;
+  case EILSEQ: return 25;
+  case EINPROGRESS: return 26;
+  case EINTR: return 27;
+  case EINVAL: return 28;
+  case EIO: return 29;
+  case EISCONN: return 30;
+  case EISDIR: return 31;
+  case ELOOP: return 32;
+  case EMFILE: return 33;
+  case EMLINK: return 34;
+  case EMSGSIZE: return 35;
+  case EMULTIHOP: return 36;
+  case ENAMETOOLONG: return 37;
+  case ENETDOWN: return 38;
+  case ENETRESET: return 39;
+  case ENETUNREACH: return 40;
+  case ENFILE: return 41;
+  case ENOBUFS: return 42;
+  case ENODEV: return 43;
+  case ENOENT: return 44;
+  case ENOEXEC: return 45;
+  case ENOLCK: return 46;
+  case ENOLINK: return 47;
+  case ENOMEM: return 48;
+  case ENOMSG: return 49;
+  case ENOPROTOOPT: return 50;
+  case ENOSPC: return 51;
+  case ENOSYS: return 52;
+  case ENOTCONN: return 53;
+  case ENOTDIR: return 54;
+  case ENOTEMPTY: return 55;
+  case ENOTRECOVERABLE: return 56;
+  case ENOTSOCK: return 57;
+#if ENOTSUP != EOPNOTSUPP
+  case EOPNOTSUPP:
+#endif
+  case ENOTSUP: return 58;
+  case ENOTTY: return 59;
+  case ENXIO: return 60;
+  case EOVERFLOW: return 61;
+  case EOWNERDEAD: return 62;
+  case EPERM: return 63;
+  case EPIPE: return 64;
+  case EPROTO: return 65;
+  case EPROTONOSUPPORT: return 66;
+  case EPROTOTYPE: return 67;
+  case ERANGE: return 68;
+  case EROFS: return 69;
+  case ESPIPE: return 70;
+  case ESRCH: return 71;
+  case ESTALE: return 72;
+  case ETIMEDOUT: return 73;
+  case ETXTBSY: return 74;
+  case EXDEV: return 75;
+  default: return W2N_WASI_IO;
+  }
+}
+
+/* The import table ------------------------------------------------------------------------ */
+
+#define W2N_WASI_ENTRY(name, signature) {#name, signature, (void *)w2n_import_wasi_snapshot_preview1_##name}
+
+/* Sorted by name (w2n_wasi_find searches it by bisection). */
+const w2n_wasi_function w2n_wasi_functions[] = {
+    W2N_WASI_ENTRY(args_get, "ii:i"),
+    W2N_WASI_ENTRY(args_sizes_get, "ii:i"),
+    W2N_WASI_ENTRY(clock_res_get, "ii:i"),
+    W2N_WASI_ENTRY(clock_time_get, "iIi:i"),
+    W2N_WASI_ENTRY(environ_get, "ii:i"),
+    W2N_WASI_ENTRY(environ_sizes_get, "ii:i"),
+    W2N_WASI_ENTRY(fd_advise, "iIIi:i"),
+    W2N_WASI_ENTRY(fd_allocate, "iII:i"),
+    W2N_WASI_ENTRY(fd_close, "i:i"),
+    W2N_WASI_ENTRY(fd_datasync, "i:i"),
+    W2N_WASI_ENTRY(fd_fdstat_get, "ii:i"),
+    W2N_WASI_ENTRY(fd_fdstat_set_flags, "ii:i"),
+    W2N_WASI_ENTRY(fd_fdstat_set_rights, "iII:i"),
+    W2N_WASI_ENTRY(fd_filestat_get, "ii:i"),
+    W2N_WASI_ENTRY(fd_filestat_set_size, "iI:i"),
+    W2N_WASI_ENTRY(fd_filestat_set_times, "iIIi:i"),
+    W2N_WASI_ENTRY(fd_pread, "iiiIi:i"),
+    W2N_WASI_ENTRY(fd_prestat_dir_name, "iii:i"),
+    W2N_WASI_ENTRY(fd_prestat_get, "ii:i"),
+    W2N_WASI_ENTRY(fd_pwrite, "iiiIi:i"),
+    W2N_WASI_ENTRY(fd_read, "iiii:i"),
+    W2N_WASI_ENTRY(fd_readdir, "iiiIi:i"),
+    W2N_WASI_ENTRY(fd_renumber, "ii:i"),
+    W2N_WASI_ENTRY(fd_seek, "iIii:i"),
+    W2N_WASI_ENTRY(fd_sync, "i:i"),
+    W2N_WASI_ENTRY(fd_tell, "ii:i"),
+    W2N_WASI_ENTRY(fd_write, "iiii:i"),
+    W2N_WASI_ENTRY(path_create_directory, "iii:i"),
+    W2N_WASI_ENTRY(path_filestat_get, "iiiii:i"),
+    W2N_WASI_ENTRY(path_filestat_set_times, "iiiiIIi:i"),
+    W2N_WASI_ENTRY(path_link, "iiiiiii:i"),
+    W2N_WASI_ENTRY(path_open, "iiiiiIIii:i"),
+    W2N_WASI_ENTRY(path_readlink, "iiiiii:i"),
+    W2N_WASI_ENTRY(path_remove_directory, "iii:i"),
+    W2N_WASI_ENTRY(path_rename, "iiiiii:i"),
+    W2N_WASI_ENTRY(path_symlink, "iiiii:i"),
+    W2N_WASI_ENTRY(path_unlink_file, "iii:i"),
+    W2N_WASI_ENTRY(poll_oneoff, "iiii:i"),
+    W2N_WASI_ENTRY(proc_exit, "i:"),
+    W2N_WASI_ENTRY(proc_raise, "i:i"),
+    W2N_WASI_ENTRY(random_get, "ii:i"),
+    W2N_WASI_ENTRY(sched_yield, ":i"),
+    W2N_WASI_ENTRY(sock_accept, "iii:i"),
+    W2N_WASI_ENTRY(sock_recv, "iiiiii:i"),
+    W2N_WASI_ENTRY(sock_send, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_shutdown, "ii:i"),
+};
+
+const uint32_t w2n_wasi_function_count = sizeof w2n_wasi_functions / sizeof w2n_wasi_functions[0];
+
+const w2n_wasi_function *w2n_wasi_find(const char *name) {
+  uint32_t low = 0, high = w2n_wasi_function_count;
+  while (low < high) {
+    uint32_t middle = low + (high - low) / 2;
+    int order = strcmp(name, w2n_wasi_functions[middle].name);
+    if (order == 0)
+      return &w2n_wasi_functions[middle];
+    if (order < 0)
+      high = middle;
+    else
+      low = middle + 1;
+  }
+  return NULL;
+}
+"""####),
+        ("wasi/wasi_internal.h", ####"""
+/*
+ * wasi/wasi_internal.h: what the WASI files share: the context (struct w2n_wasi), its descriptor
+ * table, guest memory access with bounds checks, errno and file type conversion, and path
+ * resolution below a directory descriptor (path.c).
+ */
+#ifndef W2N_WASI_INTERNAL_H
+#define W2N_WASI_INTERNAL_H
+
+#include "../w2n_internal.h"
+#include "w2n_wasi.h"
+
+#include <dirent.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* File types (preview1 `filetype`). */
+enum {
+  W2N_WASI_FILETYPE_UNKNOWN = 0,
+  W2N_WASI_FILETYPE_BLOCK_DEVICE = 1,
+  W2N_WASI_FILETYPE_CHARACTER_DEVICE = 2,
+  W2N_WASI_FILETYPE_DIRECTORY = 3,
+  W2N_WASI_FILETYPE_REGULAR_FILE = 4,
+  W2N_WASI_FILETYPE_SOCKET_DGRAM = 5,
+  W2N_WASI_FILETYPE_SOCKET_STREAM = 6,
+  W2N_WASI_FILETYPE_SYMBOLIC_LINK = 7,
+};
+
+/* Rights (preview1 `rights`): reported by fd_fdstat_get; like wasmtime, only the read and write
+ * intent of path_open is enforced (by the host's open mode). */
+#define W2N_RIGHT(bit) ((uint64_t)1 << (bit))
+#define W2N_RIGHTS_FD_READ W2N_RIGHT(1)
+#define W2N_RIGHTS_FD_SEEK W2N_RIGHT(2)
+#define W2N_RIGHTS_FD_TELL W2N_RIGHT(5)
+#define W2N_RIGHTS_FD_WRITE W2N_RIGHT(6)
+#define W2N_RIGHTS_FD_READDIR W2N_RIGHT(14)
+#define W2N_RIGHTS_ALL (W2N_RIGHT(30) - 1)
+/* Rights that make sense on a directory and on a file (wasmtime's split). */
+#define W2N_RIGHTS_DIRECTORY                                                                                        \
+  (W2N_RIGHT(3) | W2N_RIGHT(4) | W2N_RIGHT(0) | W2N_RIGHT(9) | W2N_RIGHT(10) | W2N_RIGHT(11) | W2N_RIGHT(12) |        \
+   W2N_RIGHT(13) | W2N_RIGHT(14) | W2N_RIGHT(15) | W2N_RIGHT(16) | W2N_RIGHT(17) | W2N_RIGHT(18) | W2N_RIGHT(19) |    \
+   W2N_RIGHT(20) | W2N_RIGHT(21) | W2N_RIGHT(23) | W2N_RIGHT(24) | W2N_RIGHT(25) | W2N_RIGHT(26))
+#define W2N_RIGHTS_FILE                                                                                             \
+  (W2N_RIGHT(0) | W2N_RIGHT(1) | W2N_RIGHT(2) | W2N_RIGHT(3) | W2N_RIGHT(4) | W2N_RIGHT(5) | W2N_RIGHT(6) |          \
+   W2N_RIGHT(7) | W2N_RIGHT(8) | W2N_RIGHT(21) | W2N_RIGHT(22) | W2N_RIGHT(23) | W2N_RIGHT(27))
+
+/* One guest descriptor. */
+typedef struct w2n_wasi_fd {
+  int host;          /* -1: a free slot */
+  int owned;         /* 1: close `host` on fd_close (0 for the process's stdio) */
+  uint8_t filetype;
+  char *preopen;     /* the guest name of a granted directory, else NULL */
+  DIR *dir;          /* fd_readdir's stream, opened on first use */
+  uint64_t dir_next; /* the cookie `dir` is positioned at */
+  uint64_t rights_base, rights_inheriting;
+} w2n_wasi_fd;
+
+struct w2n_wasi {
+  uint32_t argc;
+  char **argv;
+  uint32_t args_size; /* bytes of all arguments with their NULs */
+  uint32_t envc;
+  char **env;
+  uint32_t env_size;
+  w2n_wasi_fd *fds;
+  uint32_t fd_count;
+  uint32_t exit_status;
+};
+
+/* The calling instance's WASI context; traps (W2N_TRAP_HOST) when it has none. */
+w2n_wasi *w2n_wasi_of(w2n_instance *instance);
+
+/* The host address of guest bytes [address, address + length) of memory 0, or NULL when they are
+ * not all inside it (then the call returns W2N_WASI_FAULT). */
+static inline uint8_t *w2n_guest(w2n_instance *instance, uint32_t address, uint64_t length) {
+  w2n_memory *memory = instance->memories != NULL ? instance->memories[0] : NULL;
+  if (memory == NULL || (uint64_t)address + length > memory->size_bytes)
+    return NULL;
+  return memory->data + address;
+}
+
+static inline void w2n_store16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void w2n_store32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void w2n_store64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint16_t w2n_load16(const uint8_t *p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return v;
+}
+static inline uint32_t w2n_load32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static inline uint64_t w2n_load64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* Stores a u32 / u64 result at a guest address: SUCCESS or FAULT. */
+uint32_t w2n_wasi_put32(w2n_instance *instance, uint32_t address, uint32_t value);
+uint32_t w2n_wasi_put64(w2n_instance *instance, uint32_t address, uint64_t value);
+
+/* The WASI errno for a host errno value. */
+uint32_t w2n_wasi_errno(int host_errno);
+/* The WASI file type of a host st_mode (for sockets, also of the socket type). */
+uint8_t w2n_wasi_filetype(int host_fd, mode_t mode);
+/* Writes a 64-byte `filestat` for `st` at `out`. */
+void w2n_wasi_write_filestat(uint8_t *out, const struct stat *st, uint8_t filetype);
+
+/* Converts WASI fstflags (ATIM 1, ATIM_NOW 2, MTIM 4, MTIM_NOW 8) to futimens/utimensat times;
+ * -1 when they contradict each other. */
+int w2n_wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct timespec times[2]);
+
+/* Descriptors. */
+w2n_wasi_fd *w2n_wasi_fd_get(w2n_wasi *wasi, uint32_t fd);
+/* Adds an owned host descriptor: SUCCESS and its guest number in *fd, or an errno (closes host). */
+uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_t rights_inheriting, uint32_t *fd);
+void w2n_wasi_fd_release(w2n_wasi_fd *entry);
+
+/* Path resolution (path.c): where an operation on `path` below directory `fd` applies. */
+typedef struct w2n_wasi_path {
+  int dir;        /* host directory the final component is in (close with w2n_wasi_path_done) */
+  int dir_owned;  /* 1 when `dir` was opened by the resolution */
+  char name[256]; /* the final component ("." for the directory itself) */
+  int must_be_dir; /* the path ended with "/" */
+} w2n_wasi_path;
+
+/* Resolves guest `path` (path_len bytes at a guest address) below guest directory `fd`, following
+ * symbolic links in every component, and in the last one too when `follow` is 1. Never leaves the
+ * directory: an absolute path or one whose `..` or links escape gives NOTCAPABLE. */
+uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t path, uint32_t path_len, int follow,
+                               w2n_wasi_path *out);
+void w2n_wasi_path_done(w2n_wasi_path *resolved);
+
+#endif /* W2N_WASI_INTERNAL_H */
 """####),
     ]
 }

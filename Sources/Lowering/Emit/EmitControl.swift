@@ -89,7 +89,13 @@ extension FunctionLowering {
         }
         let index = frames.count - 1
         if !frames[index].isUnreachable {
-            branch(toDepth: 0)
+            // Falling off the end continues after the frame, a loop's too (only a branch to a
+            // loop goes back to its header).
+            let results = Array(values.suffix(frames[index].resultTypes.count))
+            let from = builder.currentBlock
+            for (phi, value) in zip(frames[index].resultPhis, results) { builder.addIncoming(phi, value, from: from) }
+            builder.branch(to: frames[index].endBlock)
+            frames[index].isEndReachable = true
         }
         if let elseBlock = frames[index].elseBlock {
             // An `if` without `else`: the false branch passes the parameters through.

@@ -30,10 +30,11 @@ extern "C" {
 /* 1. Configuration ------------------------------------------------------------------------- */
 
 /* Bytes reserved for a 32-bit linear memory: the 4 GiB address space, the largest memarg offset
- * (4 GiB) and an access size, so that no index + offset + size can leave the reservation and no
- * bounds check is needed. Pages are committed (made readable and writable) on memory.grow. */
+ * (4 GiB) and an access size (one more wasm page), so that no index + offset + size can leave the
+ * reservation and no bounds check is needed. Pages are committed (made readable and writable) on
+ * memory.grow. */
 #ifndef W2N_MEMORY_RESERVATION
-#define W2N_MEMORY_RESERVATION (8ull << 30)
+#define W2N_MEMORY_RESERVATION ((8ull << 30) + 65536u)
 #endif
 
 /* 1: explicit bounds checks instead of guard pages (for small address spaces). The generated code
@@ -66,8 +67,8 @@ extern "C" {
 #if W2N_BOUNDS_CHECKS != 0 && W2N_BOUNDS_CHECKS != 1
 #error "W2N_BOUNDS_CHECKS must be 0 or 1"
 #endif
-#if W2N_BOUNDS_CHECKS == 0 && W2N_MEMORY_RESERVATION < (4ull << 30) + (4ull << 30)
-#error "without bounds checks the reservation must cover a 32-bit index plus a 32-bit offset"
+#if W2N_BOUNDS_CHECKS == 0 && W2N_MEMORY_RESERVATION < (8ull << 30) + 16u
+#error "without bounds checks the reservation must cover a 32-bit index, a 32-bit offset and 16 bytes"
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -93,6 +94,7 @@ typedef enum w2n_trap_code {
   W2N_TRAP_NULL_REFERENCE = 11,             /* "null reference" */
   W2N_TRAP_HOST = 12,                       /* a host function failed (message in the instance) */
   W2N_TRAP_EXIT = 13,                       /* proc_exit: not an error; the status is in the instance */
+  W2N_TRAP_UNRESOLVED_IMPORT = 14,          /* "unresolved import called" (--trap-unresolved-imports) */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -157,7 +159,9 @@ typedef struct w2n_elem_segment {
 
 /* The instance. Generated code reads these fields at these offsets (RuntimeABI.swift).
  * `memories` and `tables` have at least one slot: memories[0] is NULL when the module has no
- * memory (WASI functions rely on it). Only w2n_instantiate allocates instances. */
+ * memory. WASI functions read only `memories[0]` and `wasi`, so a host such as the interpreter may
+ * call them with an instance struct it filled itself; w2n_instance_free takes only instances that
+ * w2n_instantiate made. */
 struct w2n_instance {
   uint8_t *memory0;               /* 0: base of memory 0 (NULL without memory) */
   w2n_memory **memories;          /* 8: every memory, imported ones first */
@@ -219,7 +223,7 @@ typedef struct w2n_export {
 } w2n_export;
 
 typedef struct w2n_function {
-  void *code;            /* NULL for imports */
+  void *code;            /* imports: NULL, or what to use when no one resolves it (a stub) */
   uint32_t type_index;
   const char *name;      /* from the name section, else NULL */
 } w2n_function;
@@ -295,8 +299,10 @@ extern _Thread_local uintptr_t w2n_stack_limit;
 uintptr_t w2n_thread_stack_limit(void);
 
 /* The function in which the calling thread's last trap happened, best effort: 1 and its index
- * when the faulting code address lies between two of `instance`'s defined functions (the module's
- * last function is never reported: its end is unknown), else 0. */
+ * when the trapping code address (the fault's, or w2n_trap's return address) lies after the start
+ * of one of the module's defined functions and before the start of another function, `initialize`
+ * or `invoke`; else 0 (the code after the last of these starts is never attributed: its end is
+ * unknown). Assumes the generated functions are laid out contiguously, without outlined parts. */
 int w2n_last_trap_function(const w2n_instance *instance, uint32_t *function_index);
 
 /* 6. Builtins called by generated code ----------------------------------------------------- */
