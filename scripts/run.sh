@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: set up, build wasm2native (release), build the example WASI program with zig and
-# validate it with wasm2native. Its guest output is shown under wasmtime for reference.
+# The main job: set up, build wasm2native (release), build the example WASI program with zig,
+# compile it with wasm2native to a static native executable and run it (wasmtime runs the same
+# module for reference).
 #
 #   scripts/run.sh
 set -euo pipefail
@@ -27,6 +28,14 @@ echo "built .build-examples/hello/hello.wasm ($(wc -c <"$out/hello.wasm") bytes)
 
 step "wasm2native validate .build-examples/hello/hello.wasm"
 .build/release/wasm2native validate "$out/hello.wasm"
+
+step "wasm2native .build-examples/hello/hello.wasm -o .build-examples/hello/hello"
+.build/release/wasm2native "$out/hello.wasm" -o "$out/hello"
+file "$out/hello" 2>/dev/null || true
+echo "$(wc -c <"$out/hello") bytes"
+
+step "run the native executable"
+"$out/hello" from run.sh
 
 step "reference run under wasmtime"
 "$W2N_WASMTIME" "$out/hello.wasm" from run.sh
