@@ -48,6 +48,17 @@ let package = Package(
         // The spec-suite harness: converts .wast files, classifies them by feature, runs commands.
         .target(name: "SpecHarness", dependencies: ["WasmParser"], swiftSettings: strictSwift),
 
+        // C host code of the native spec engine: the `spectest` module and fault-proof calls.
+        .target(name: "SpecTestHost", dependencies: ["RuntimeSupport"], path: "Sources/SpecTestHost"),
+
+        // The spec harness's native engine: compiles a script's modules with Codegen, links them
+        // into one shared object, loads it and runs the commands through RuntimeSupport, which
+        // the harness process itself links (w2n-dev exports its symbols to the loaded objects).
+        .target(
+            name: "NativeSpecEngine",
+            dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport", "Codegen", "Lowering", "WasmParser"],
+            swiftSettings: strictSwift),
+
         // Command implementations (testable); `wasm2native` is only its @main.
         .target(
             name: "Wasm2NativeDriver",
@@ -63,10 +74,13 @@ let package = Package(
         .executableTarget(
             name: "w2n-dev",
             dependencies: [
-                "WasmParser", "SpecHarness",
+                "WasmParser", "SpecHarness", "NativeSpecEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            // The native spec engine dlopens compiled modules whose `w2n_*` references must
+            // resolve to this executable's RuntimeSupport.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
         ),
 
         // Helpers shared by the test targets (module builders).
@@ -86,6 +100,9 @@ let package = Package(
             linkerSettings: llvmLinkerSettings
         ),
         .testTarget(name: "SpecHarnessTests", dependencies: ["SpecHarness"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "NativeSpecEngineTests", dependencies: ["NativeSpecEngine", "SpecHarness", "RuntimeSupport"],
+            swiftSettings: strictSwift),
         .testTarget(name: "DriverTests", dependencies: ["Wasm2NativeDriver"], swiftSettings: strictSwift),
     ]
 )

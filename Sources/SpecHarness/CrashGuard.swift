@@ -83,6 +83,14 @@ package enum CrashGuard {
         itemStart.store(MonotonicClock.now(), ordering: .relaxed)
     }
 
+    /// Sets the label a crash reports without starting the hang timer (long phases such as
+    /// compiling a script's modules, which may legitimately take longer than the hang limit).
+    package static func setLabel(_ text: String) {
+        copy(text, into: label, capacity: labelCapacity)
+        copy("", into: payloadPath, capacity: pathCapacity)
+        payload = nil
+    }
+
     /// Marks the end of the current item.
     package static func end() {
         itemStart.store(0, ordering: .relaxed)

@@ -25,6 +25,15 @@ package protocol SpecEngineSession {
     /// Runs one command that the harness did not skip; `module` is the binary module the command
     /// carries (already resolved to a file, text modules excluded), if any.
     mutating func run(_ command: SpecCommand, module: URL?) -> SpecOutcome
+
+    /// Learns that the harness skipped `command` (e.g. the `register` of a module beyond the
+    /// supported feature set), so that later failures caused by its absence can be skipped too.
+    mutating func noteSkipped(_ command: SpecCommand, reason: String)
+}
+
+extension SpecEngineSession {
+    /// Engines that keep no cross-command state ignore skips.
+    package mutating func noteSkipped(_ command: SpecCommand, reason: String) {}
 }
 
 /// What running one command gave.

@@ -5,6 +5,7 @@
 // - a module beyond the supported feature set (see `FeatureClassifier`): "beyond Wasm 2.0: <feature>";
 // - a command that uses a skipped module (an action on it, `register` of it, `module_instance` of a
 //   skipped definition): the module's own skip reason;
+// - a command listed in `SpecSkipList` (it depends on the effects of a skipped module): its reason;
 // - otherwise the engine runs it, timed; more than `timeLimit` seconds is a failure ("too slow").
 
 import Foundation
@@ -58,6 +59,7 @@ package struct SpecRunner {
             var seconds = 0.0
             if let skip {
                 outcome = .skipped(reason: skip)
+                session.noteSkipped(command, reason: skip)
             } else if command.kind == .unknown {
                 outcome = .failed(expected: "a command type the harness knows", got: command.typeName)
             } else {
@@ -86,6 +88,7 @@ package struct SpecRunner {
     private func skipReason(for command: SpecCommand, in file: SpecFile, suite: SpecSuite, modules: ModuleBook)
         -> String?
     {
+        if let listed = SpecSkipList.reason(file: file.relativePath, line: command.line) { return listed }
         switch command.kind {
         case .module, .moduleDefinition, .assertInvalid, .assertMalformed, .assertUnlinkable,
             .assertUninstantiable:
