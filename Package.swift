@@ -45,6 +45,13 @@ let package = Package(
         // compiled for the host (the interpreter, tests) and, by Codegen, for each target.
         .target(name: "RuntimeSupport", path: "Sources/RuntimeSupport"),
 
+        // The interpreter: runs validated modules from a pre-decoded register form, with memories,
+        // tables, globals, traps and WASI from RuntimeSupport (the same code native executables use).
+        // Exclusivity checks off: the executor works on raw pointers only.
+        .target(
+            name: "Interpreter", dependencies: ["WasmParser", "RuntimeSupport"],
+            swiftSettings: strictSwift + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+
         // The spec-suite harness: converts .wast files, classifies them by feature, runs commands.
         .target(name: "SpecHarness", dependencies: ["WasmParser"], swiftSettings: strictSwift),
 
@@ -59,11 +66,25 @@ let package = Package(
             dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport", "Codegen", "Lowering", "WasmParser"],
             swiftSettings: strictSwift),
 
+        // The spec harness's interpreter engine: the same commands through RuntimeSupport's host
+        // API, with modules run by the Interpreter.
+        .target(
+            name: "InterpreterSpecEngine",
+            dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport", "Interpreter", "WasmParser"],
+            swiftSettings: strictSwift),
+
+        // Debian's zlib (zlib1g-dev), for gzip image layers. Packaging imports it.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // OCI image archives: deterministic tar and gzip, SHA-256, the distroless static base.
+        // No LLVM.
+        .target(name: "Packaging", dependencies: ["CZlib"], swiftSettings: strictSwift),
+
         // Command implementations (testable); `wasm2native` is only its @main.
         .target(
             name: "Wasm2NativeDriver",
             dependencies: [
-                "WasmParser", "Codegen",
+                "WasmParser", "Codegen", "Packaging", "Interpreter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -74,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "w2n-dev",
             dependencies: [
-                "WasmParser", "SpecHarness", "NativeSpecEngine",
+                "WasmParser", "SpecHarness", "NativeSpecEngine", "InterpreterSpecEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift,
@@ -104,5 +125,6 @@ let package = Package(
             name: "NativeSpecEngineTests", dependencies: ["NativeSpecEngine", "SpecHarness", "RuntimeSupport"],
             swiftSettings: strictSwift),
         .testTarget(name: "DriverTests", dependencies: ["Wasm2NativeDriver"], swiftSettings: strictSwift),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging"], swiftSettings: strictSwift),
     ]
 )

@@ -3,7 +3,9 @@
 The PyPI package ships libwasmtime and Python bindings but no `wasmtime` command, so this is the
 small `wasmtime run` the project needs as a reference runtime:
 
-    wasmtime-run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env] MODULE.wasm [ARGS...]
+    wasmtime-run [--dir HOST[::GUEST][:ro]]... [--env NAME=VALUE]... [--inherit-env] MODULE.wasm [ARGS...]
+
+A grant ending in `:ro` is read-only (wasmtime's `fs_mutable=False`), as wasm2native's `--dir`.
 
 stdin, stdout and stderr are inherited. The exit status is the guest's `proc_exit` code, 0 when
 `_start` returns, 134 on a trap (the message goes to stderr, like the wasmtime CLI) and 2 on a
@@ -21,13 +23,13 @@ import wasmtime
 
 def usage(message: str) -> NoReturn:
     sys.stderr.write(f"wasmtime-run: {message}\n")
-    sys.stderr.write("usage: wasmtime-run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... "
+    sys.stderr.write("usage: wasmtime-run [--dir HOST[::GUEST][:ro]]... [--env NAME=VALUE]... "
                      "[--inherit-env] MODULE.wasm [ARGS...]\n")
     sys.exit(2)
 
 
 def main(argv: list[str]) -> int:
-    dirs: list[tuple[str, str]] = []
+    dirs: list[tuple[str, str, bool]] = []
     env: dict[str, str] = {}
     inherit_env = False
     i = 0
@@ -44,8 +46,11 @@ def main(argv: list[str]) -> int:
             usage(f"bad option {option!r}")
         value = argv[i + 1]
         if option == "--dir":
+            read_only = value.endswith(":ro")
+            if read_only:
+                value = value[:-3]
             host, _, guest = value.partition("::")
-            dirs.append((host, guest or host))
+            dirs.append((host, guest or host, not read_only))
         else:
             name, equals, val = value.partition("=")
             if not equals:
@@ -69,8 +74,8 @@ def main(argv: list[str]) -> int:
     if inherit_env:
         env = {**os.environ, **env}
     wasi.env = list(env.items())
-    for host, guest in dirs:
-        wasi.preopen_dir(host, guest)
+    for host, guest, mutable in dirs:
+        wasi.preopen_dir(host, guest, mutable)
     wasi.inherit_stdin()
     wasi.inherit_stdout()
     wasi.inherit_stderr()

@@ -212,12 +212,14 @@ extension ModuleLowering {
         }
         var tableIndex = 0, memoryIndex = 0, globalIndex = 0
         // Stubbed imports are not imports for the runtime: they are functions with code.
-        let importEntries = module.imports.filter { !isStubbed($0) }.map { entry -> LLVMValueRef in
+        let functionIndexOfImport = importFunctionIndices
+        let importEntries = module.imports.indices.filter { !isStubbed(module.imports[$0]) }.map { position -> LLVMValueRef in
+            let entry = module.imports[position]
             var kind = 0, index = 0, type = 0, isMutable = 0
             var entryLimits = Limits(min: 0)
             switch entry.descriptor {
             case .function(let typeIndex):
-                (kind, index, type) = (0, Int(functionIndexOfImport(entry)), Int(typeIndex))
+                (kind, index, type) = (0, Int(functionIndexOfImport[position]!), Int(typeIndex))
             case .table(let tableType):
                 (kind, index, type, entryLimits) = (1, tableIndex, Self.kind(.ref(tableType.elementType)), tableType.limits)
                 tableIndex += 1
@@ -254,7 +256,9 @@ extension ModuleLowering {
             case .global(let i): (kind, index) = (3, i)
             case .tag(let i): (kind, index) = (4, i)
             }
-            return constStruct([cString(export.name, "export.name"), const32(kind), const32(Int(index))])
+            return constStruct([
+                cString(export.name, "export.name"), const32(kind), const32(Int(index)), const32(export.name.utf8.count),
+            ])
         }
         let dataEntries = module.data.enumerated().map { d, segment -> LLVMValueRef in
             let bytes = module.bytes(of: segment)
@@ -298,7 +302,8 @@ extension ModuleLowering {
         }
         let value = constStruct([
             stringList(config.directories, "config.dirs"), stringList(config.environment, "config.env"),
-            const32(config.inheritEnvironment ? 1 : 0),
+            const32(config.inheritEnvironment ? 1 : 0), const32(config.allowNetwork ? 1 : 0),
+            const32(config.lockGrants ? 1 : 0),
         ])
         let global = LLVMAddGlobal(llvmModule, LLVMTypeOf(value), "w2n_main_config_data")!
         LLVMSetInitializer(global, value)

@@ -20,19 +20,28 @@ public struct LoweringOptions: Sendable {
     public init() {}
 }
 
-/// Capabilities granted to an executable at compile time.
+/// Capabilities granted to an executable at compile time (`w2n_main_config` in w2n_runtime.h).
 public struct ExecutableConfig: Sendable {
-    /// "HOST" or "HOST::GUEST" directory grants.
+    /// "HOST" or "HOST::GUEST" directory grants, optionally followed by ":ro" (read-only).
     public var directories: [String] = []
     /// "NAME=VALUE", or "NAME" to pass the host's value.
     public var environment: [String] = []
     /// Whether the whole host environment is visible to the guest.
     public var inheritEnvironment = false
+    /// Whether the guest may create sockets and resolve names (WasmEdge's socket extension).
+    public var allowNetwork = false
+    /// Whether the deployment's W2N_DIRS, W2N_ENV, W2N_INHERIT_ENV and W2N_NET are ignored.
+    public var lockGrants = false
 
-    public init(directories: [String] = [], environment: [String] = [], inheritEnvironment: Bool = false) {
+    public init(
+        directories: [String] = [], environment: [String] = [], inheritEnvironment: Bool = false,
+        allowNetwork: Bool = false, lockGrants: Bool = false
+    ) {
         self.directories = directories
         self.environment = environment
         self.inheritEnvironment = inheritEnvironment
+        self.allowNetwork = allowNetwork
+        self.lockGrants = lockGrants
     }
 }
 
@@ -56,6 +65,11 @@ public final class LoweredModule {
 
 /// The module name of WASI preview 1 imports, which become direct calls into RuntimeSupport.
 let wasiModuleName = "wasi_snapshot_preview1"
+
+/// WASI import names that RuntimeSupport implements once per function type (WasmEdge's V1 and V2
+/// socket functions; `w2n_wasi_lookup` picks by name and type at instantiation). Imports of these
+/// names are called through their funcref, never directly by symbol.
+let wasiImportsOverloadedByType: Set<String> = ["sock_accept", "sock_recv_from", "sock_getlocaladdr", "sock_getpeeraddr"]
 
 /// Lowers one module. Owns the LLVM context and module until `takeModule()`.
 public final class ModuleLowering {
@@ -177,14 +191,15 @@ public final class ModuleLowering {
 
     func declareFunctions() {
         functionValues = Array(repeating: nil, count: module.functionTypes.count)
-        for entry in module.imports {
+        let functionIndexOfImport = importFunctionIndices
+        for (position, entry) in module.imports.enumerated() {
             guard case .function(let typeIndex) = entry.descriptor else { continue }
+            let functionIndex = functionIndexOfImport[position]!
             if isStubbed(entry) {
-                functionValues[Int(functionIndexOfImport(entry))] = emitTrappingStub(for: entry, typeIndex: typeIndex)
+                functionValues[Int(functionIndex)] = emitTrappingStub(for: entry, typeIndex: typeIndex)
                 continue
             }
-            guard entry.module == wasiModuleName else { continue }
-            let functionIndex = functionIndexOfImport(entry)
+            guard entry.module == wasiModuleName, !wasiImportsOverloadedByType.contains(entry.name) else { continue }
             let name = "w2n_import_\(wasiModuleName)_\(entry.name)"
             let type = nativeType(of: module.functionType(at: typeIndex)!)
             let function = LLVMGetNamedFunction(llvmModule, name) ?? LLVMAddFunction(llvmModule, name, type)!
@@ -197,6 +212,10 @@ public final class ModuleLowering {
             let function = LLVMAddFunction(llvmModule, symbolName(ofFunction: functionIndex), type)!
             LLVMSetLinkage(function, LLVMInternalLinkage)
             function.addFunctionAttribute("nounwind", context: context)
+            // Recursion must exhaust the stack as in wasm ("call stack exhausted"), so tail
+            // recursion is not turned into a loop.
+            let attribute = LLVMCreateStringAttribute(context, "disable-tail-calls", 18, "true", 4)
+            LLVMAddAttributeAtIndex(function, UInt32.max /* LLVMAttributeFunctionIndex */, attribute)
             functionValues[Int(functionIndex)] = function
         }
     }
@@ -214,15 +233,15 @@ public final class ModuleLowering {
         return function
     }
 
-    /// The function index of a function import.
-    func functionIndexOfImport(_ target: Import) -> UInt32 {
-        var index: UInt32 = 0
-        for entry in module.imports {
-            guard case .function = entry.descriptor else { continue }
-            if entry == target { return index }
-            index += 1
+    /// The function index of each import (by position in the import section), nil for other kinds.
+    /// (Two identical imports are two functions, so this goes by position, not by value.)
+    var importFunctionIndices: [UInt32?] {
+        var next: UInt32 = 0
+        return module.imports.map { entry in
+            guard case .function = entry.descriptor else { return nil }
+            defer { next += 1 }
+            return next
         }
-        return index
     }
 
     /// The function to call directly for `functionIndex`, or nil when it is called through its

@@ -320,7 +320,7 @@ extension NativeEngine {
                 return invoke(action, on: instance)
             case "get":
                 var index: UInt32 = 0
-                guard w2n_find_export(instance, action.field, UInt32(W2N_EXTERN_GLOBAL), &index) != 0 else {
+                guard findExport(instance, action.field, UInt32(W2N_EXTERN_GLOBAL), &index) != 0 else {
                     return .error("no exported global \"\(action.field)\"")
                 }
                 var found = w2n_extern()
@@ -338,7 +338,7 @@ extension NativeEngine {
 
         private func invoke(_ action: SpecAction, on instance: UnsafeMutablePointer<w2n_instance>) -> ActionResult {
             var index: UInt32 = 0
-            guard w2n_find_export(instance, action.field, UInt32(W2N_EXTERN_FUNC), &index) != 0 else {
+            guard findExport(instance, action.field, UInt32(W2N_EXTERN_FUNC), &index) != 0 else {
                 return .error("no exported function \"\(action.field)\"")
             }
             let module = instance.pointee.module!
@@ -442,4 +442,12 @@ private let resolveImport: w2n_import_resolver = { context, entry, out in
     guard let context, let entry, let out else { return 0 }
     let session = Unmanaged<NativeEngine.Session>.fromOpaque(context).takeUnretainedValue()
     return session.resolve(entry, out)
+}
+
+/// Looks an export up by its exact bytes (names may contain NUL).
+func findExport(_ instance: UnsafeMutablePointer<w2n_instance>?, _ name: String, _ kind: UInt32, _ index: inout UInt32) -> Int32 {
+    let bytes = Array(name.utf8)
+    return bytes.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { w2n_find_export_bytes(instance, $0.baseAddress, $0.count, kind, &index) }
+    }
 }

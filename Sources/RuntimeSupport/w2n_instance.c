@@ -154,15 +154,16 @@ static w2n_instantiate_status resolve_import(w2n_instance_private *self, const w
     return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT, "incompatible import type: %s.%s (no type %u)", import->module,
                 import->name, import->type);
   if (import->kind == W2N_EXTERN_FUNC && strcmp(import->module, W2N_WASI_MODULE) == 0) {
-    const w2n_wasi_function *function = w2n_wasi_find(import->name);
+    /* By name and type: WasmEdge's socket functions have a V1 and a V2 type under one name. */
+    const w2n_wasi_function *function = w2n_wasi_lookup(import->name, module->types[import->type].signature);
     if (function != NULL) {
-      if (w2n_intern_type(function->signature) != self->type_ids[import->type])
-        return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT,
-                    "incompatible import type: %s.%s (function type %s, expected %s)", import->module, import->name,
-                    module->types[import->type].signature, function->signature);
       bind_own_function(self, import->index, function->code);
       return W2N_INSTANTIATE_OK;
     }
+    if ((function = w2n_wasi_find(import->name)) != NULL)
+      return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT,
+                  "incompatible import type: %s.%s (function type %s, expected %s)", import->module, import->name,
+                  module->types[import->type].signature, function->signature);
   }
   w2n_extern found;
   memset(&found, 0, sizeof found);
@@ -384,16 +385,21 @@ void w2n_instance_free(w2n_instance *instance) {
 
 /* Exports and calls ----------------------------------------------------------------------- */
 
-int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index) {
+int w2n_find_export_bytes(const w2n_instance *instance, const char *name, size_t length, uint32_t kind,
+                          uint32_t *index) {
   const w2n_module *module = instance->module;
   for (uint32_t i = 0; i < module->num_exports; i++) {
     const w2n_export *export = &module->exports[i];
-    if (export->kind == kind && strcmp(export->name, name) == 0) {
+    if (export->kind == kind && export->name_length == length && memcmp(export->name, name, length) == 0) {
       *index = export->index;
       return 1;
     }
   }
   return 0;
+}
+
+int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index) {
+  return w2n_find_export_bytes(instance, name, strlen(name), kind, index);
 }
 
 int w2n_get_extern(w2n_instance *instance, uint32_t kind, uint32_t index, w2n_extern *out) {

@@ -59,8 +59,8 @@ void w2n_table_release_storage(w2n_table *table);
 
 /* The WASI import table (wasi/wasi.c) ------------------------------------------------------ */
 
-/* The RuntimeSupport function implementing `wasi_snapshot_preview1.<name>` and its signature;
- * NULL when there is none. */
+/* The first entry of w2n_wasi_functions named `name` (several may follow with other types);
+ * NULL when there is none. w2n_wasi_lookup (w2n_wasi.h) picks the one for a type. */
 const struct w2n_wasi_function *w2n_wasi_find(const char *name);
 
 #endif /* W2N_INTERNAL_H */

@@ -13,6 +13,18 @@
  *   - W2N_EXIT_SIGTERM (143) / W2N_EXIT_SIGINT (130) at once on SIGTERM / SIGINT: as PID 1 in a
  *     container the process would otherwise ignore them.
  * SIGPIPE is ignored, so that writing to a closed pipe is the EPIPE error (as in wasmtime).
+ *
+ * The guest's environment always has W2N_ENGINE=aot (unless a grant sets W2N_ENGINE itself), so a
+ * guest can tell which engine runs it; the interpreter sets W2N_ENGINE=interpreter.
+ *
+ * Grants given at compile time can be adjusted at deployment, without recompiling, through the
+ * process's environment (unless compiled with --lock-grants); each variable that is set replaces
+ * the compiled-in value:
+ *   W2N_DIRS         directory grants, separated by ',': HOST, HOST::GUEST, either with ":ro"
+ *                    ("" grants none)
+ *   W2N_ENV          environment grants, separated by ',': NAME (the process's value) or NAME=VALUE
+ *   W2N_INHERIT_ENV  1: the guest sees the whole environment; 0: only W2N_ENV / --env
+ *   W2N_NET          1: the network is granted; 0: refused
  */
 #ifdef W2N_EXECUTABLE_MAIN
 
@@ -21,6 +33,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -58,12 +71,74 @@ static int exit_status(const w2n_instance *instance, const w2n_wasi *wasi, w2n_t
   return report_trap(instance, trap);
 }
 
+/* Splits a ','-separated list into a NULL-terminated array (empty items dropped); NULL when out
+ * of memory. The strings point into a copy of `text` kept in *storage. */
+static const char **split_list(const char *text, char **storage) {
+  size_t count = 1;
+  for (const char *p = text; *p != '\0'; p++)
+    count += *p == ',';
+  const char **items = calloc(count + 1, sizeof *items);
+  char *copy = strdup(text);
+  if (items == NULL || copy == NULL) {
+    free(items);
+    free(copy);
+    return NULL;
+  }
+  size_t used = 0;
+  for (char *item = copy, *next; item != NULL; item = next) {
+    next = strchr(item, ',');
+    if (next != NULL)
+      *next++ = '\0';
+    if (*item != '\0')
+      items[used++] = item;
+  }
+  items[used] = NULL;
+  *storage = copy;
+  return items;
+}
+
+/* 1 / 0 for a W2N_* switch that is set to 1 / 0 (or true / false, yes / no); -1 when unset. */
+static int switch_value(const char *name) {
+  const char *value = getenv(name);
+  if (value == NULL)
+    return -1;
+  return strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0;
+}
+
+/* The compiled-in grants with the deployment's W2N_* adjustments (see the top of the file). */
+static int effective_config(w2n_main_config *config, char **storage) {
+  *config = w2n_main_config_data;
+  if (config->lock_grants)
+    return 0;
+  const char *dirs = getenv("W2N_DIRS"), *env = getenv("W2N_ENV");
+  if (dirs != NULL && (config->dirs = split_list(dirs, &storage[0])) == NULL)
+    return -1;
+  if (env != NULL && (config->env = split_list(env, &storage[1])) == NULL)
+    return -1;
+  int inherit = switch_value("W2N_INHERIT_ENV"), network = switch_value("W2N_NET");
+  if (inherit >= 0)
+    config->inherit_env = (uint32_t)inherit;
+  if (network >= 0)
+    config->allow_network = (uint32_t)network;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   install_signal_handlers();
   char error[512];
-  w2n_wasi *wasi = w2n_wasi_create(argc, (const char *const *)argv, &w2n_main_config_data, error, sizeof error);
+  w2n_main_config config;
+  char *storage[2] = {NULL, NULL};
+  if (effective_config(&config, storage) != 0) {
+    fprintf(stderr, "wasm2native: out of memory\n");
+    return 1;
+  }
+  w2n_wasi *wasi = w2n_wasi_create(argc, (const char *const *)argv, &config, error, sizeof error);
   if (wasi == NULL) {
     fprintf(stderr, "wasm2native: %s\n", error);
+    return 1;
+  }
+  if (w2n_wasi_env_default(wasi, "W2N_ENGINE=aot") != 0) {
+    fprintf(stderr, "wasm2native: out of memory\n");
     return 1;
   }
   w2n_instance *instance = NULL;

@@ -12,8 +12,10 @@ public struct CompileCommand: ParsableCommand {
         abstract: "Compile a WebAssembly module to a static native executable (the default command).",
         discussion: """
             The executable runs the module's `_start` with WASI: its arguments go to the guest unchanged; \
-            directories and environment variables are visible only when granted here. Linking uses zig \
-            (PyPI `ziglang`) from PATH or W2N_ZIG.
+            directories, environment variables and the network are available only when granted here. \
+            At deployment, W2N_DIRS (HOST[::GUEST][:ro],...), W2N_ENV (NAME[=VALUE],...), W2N_INHERIT_ENV \
+            (0/1) and W2N_NET (0/1) in the executable's environment replace these grants, unless it was \
+            compiled with --lock-grants. Linking uses zig (PyPI `ziglang`) from PATH or W2N_ZIG.
             """
     )
 
@@ -32,7 +34,7 @@ public struct CompileCommand: ParsableCommand {
     @Option(help: "Target: x86_64-linux or aarch64-linux.")
     public var target: String?
 
-    @Option(name: .customLong("dir"), help: "Grant a directory: HOST or HOST::GUEST (repeatable).")
+    @Option(name: .customLong("dir"), help: "Grant a directory: HOST or HOST::GUEST, ':ro' at the end for read-only (repeatable).")
     public var directories: [String] = []
 
     @Option(name: .customLong("env"), help: "Pass NAME=VALUE, or NAME with the host's value (repeatable).")
@@ -40,6 +42,14 @@ public struct CompileCommand: ParsableCommand {
 
     @Flag(help: "Let the guest see the whole host environment.")
     public var inheritEnv = false
+
+    @Flag(
+        name: [.customLong("net"), .customLong("allow-network")],
+        help: "Grant the network: the guest may open sockets and resolve names (WasmEdge's socket extension).")
+    public var allowNetwork = false
+
+    @Flag(help: "Ignore the deployment's W2N_DIRS, W2N_ENV, W2N_INHERIT_ENV and W2N_NET: only these grants hold.")
+    public var lockGrants = false
 
     @Flag(help: "Compile function imports that are neither WASI nor provided as functions that trap when called.")
     public var trapUnresolvedImports = false
@@ -83,7 +93,9 @@ public struct CompileCommand: ParsableCommand {
         options.optimizationLevel = optimizationLevel
         options.cpu = cpu
         options.target = target.flatMap(Target.init(rawValue:)) ?? .host
-        options.config = ExecutableConfig(directories: directories, environment: environment, inheritEnvironment: inheritEnv)
+        options.config = ExecutableConfig(
+            directories: directories, environment: environment, inheritEnvironment: inheritEnv,
+            allowNetwork: allowNetwork, lockGrants: lockGrants)
         options.llvmIROutput = emitLLVM
         options.objectOutput = emitObject
         options.keepTemps = keepTemps

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import InterpreterSpecEngine
 import NativeSpecEngine
 import SpecHarness
 
@@ -22,7 +23,7 @@ struct SpecTestCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
 
-    @Option(help: "The engine: parser (validation only) or native (validation, then compiled modules run natively).")
+    @Option(help: "The engine: parser (validation only), native (compiled modules run natively) or interpreter.")
     var engine = "parser"
 
     @Option(help: "Seconds after which one command fails as too slow.")
@@ -37,19 +38,19 @@ struct SpecTestCommand: ParsableCommand {
     @Option(help: "native: modules compiled concurrently.")
     var compileJobs = 2
 
-    @Option(help: "native: seconds after which a call into generated code is interrupted (0: never).")
+    @Option(help: "native, interpreter: seconds after which a call is interrupted (0: never).")
     var callTimeout = 3.0
 
     @Option(help: "native: the ld.lld binary (default: $W2N_LLD, /usr/lib/llvm-19/bin/ld.lld, PATH).")
     var lld: String?
 
-    @Flag(help: "native: let spectest's print functions write to stdout.")
+    @Flag(help: "native, interpreter: let spectest's print functions write to stdout.")
     var printHostOutput = false
 
     func run() throws {
         CrashGuard.install()
-        guard engine == "parser" || engine == "native" else {
-            throw ValidationError("unknown engine \(engine); available: parser, native")
+        guard ["parser", "native", "interpreter"].contains(engine) else {
+            throw ValidationError("unknown engine \(engine); available: parser, native, interpreter")
         }
         guard (0...3).contains(optLevel) else { throw ValidationError("--opt-level must be 0 to 3") }
         let prepared = try suite.prepare()
@@ -74,6 +75,9 @@ struct SpecTestCommand: ParsableCommand {
             report = runner.run(prepared, engine: native, log: log)
             print("")
             print(native.statistics.summary)
+        } else if engine == "interpreter" {
+            let interpreter = InterpreterEngine(callTimeout: callTimeout, printHostOutput: printHostOutput)
+            report = runner.run(prepared, engine: interpreter, log: log)
         } else {
             report = runner.run(prepared, engine: ParserEngine(), log: log)
         }

@@ -153,4 +153,4 @@ const w2n_module w2n_main_module = {
 
 static const char *const granted_dirs[] = {".", NULL};
 static const char *const granted_env[] = {"W2N_TEST=1", "HOME", NULL};
-const w2n_main_config w2n_main_config_data = {granted_dirs, granted_env, 0};
+const w2n_main_config w2n_main_config_data = {granted_dirs, granted_env, 0, 0, 0};

@@ -633,12 +633,48 @@ static void test_import_errors(void) {
   CHECK_EQ(w2n_instantiate(&stub_module, NULL, NULL, &stubbed, NULL), W2N_INSTANTIATE_UNKNOWN_IMPORT);
   CHECK(stubbed == NULL);
 
-  /* Every WASI function is listed, sorted, with a signature. */
+  /* Every WASI function is listed, sorted by name and type, with a signature. */
   int sorted = 1;
-  for (uint32_t i = 1; i < w2n_wasi_function_count; i++)
-    sorted &= strcmp(w2n_wasi_functions[i - 1].name, w2n_wasi_functions[i].name) < 0;
+  for (uint32_t i = 1; i < w2n_wasi_function_count; i++) {
+    int order = strcmp(w2n_wasi_functions[i - 1].name, w2n_wasi_functions[i].name);
+    sorted &= order < 0 || (order == 0 && strcmp(w2n_wasi_functions[i - 1].signature, w2n_wasi_functions[i].signature) < 0);
+  }
   CHECK(sorted);
-  CHECK_EQ(w2n_wasi_function_count, 46);
+  CHECK_EQ(w2n_wasi_function_count, 73); /* 46 of preview1, 27 of WasmEdge's extension */
+  /* (name, type) lookup: WasmEdge's V1 / V2 rule. */
+  CHECK(w2n_wasi_lookup("fd_write", "iiii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_fd_write);
+  CHECK(w2n_wasi_lookup("fd_write", "iii:i") == NULL);
+  CHECK(w2n_wasi_lookup("no_such_function", "i:i") == NULL);
+  CHECK(w2n_wasi_lookup("sock_accept", "ii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_accept_v1);
+  CHECK(w2n_wasi_lookup("sock_accept", "iii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_accept);
+  CHECK(w2n_wasi_lookup("sock_accept_v2", "iii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_accept_v2);
+  CHECK(w2n_wasi_lookup("sock_accept_v2", "ii:i") == NULL);
+  CHECK(w2n_wasi_lookup("sock_getpeeraddr", "iiii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_getpeeraddr);
+  CHECK(w2n_wasi_lookup("sock_getpeeraddr", "iii:i")->code ==
+        (void *)w2n_import_wasi_snapshot_preview1_sock_getpeeraddr_v2);
+  CHECK(w2n_wasi_lookup("sock_getlocaladdr", "iii:i")->code ==
+        (void *)w2n_import_wasi_snapshot_preview1_sock_getlocaladdr_v2);
+  CHECK(w2n_wasi_lookup("sock_recv_from", "iiiiiii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_recv_from);
+  CHECK(w2n_wasi_lookup("sock_recv_from", "iiiiiiii:i")->code ==
+        (void *)w2n_import_wasi_snapshot_preview1_sock_recv_from_v2);
+  CHECK(w2n_wasi_lookup("sock_send_to", "iiiiiii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_send_to);
+  CHECK(w2n_wasi_lookup("sock_open", "iii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_sock_open);
+  CHECK(w2n_wasi_lookup("epoll_oneoff", "iiii:i")->code == (void *)w2n_import_wasi_snapshot_preview1_epoll_oneoff);
+  CHECK(w2n_wasi_lookup("sock_open", "ii:i") == NULL);
+  /* Every `_v2` name and every plain name of the 11 has an entry. */
+  static const char *const v2_names[] = {"sock_accept",    "sock_bind",   "sock_connect", "sock_getlocaladdr",
+                                         "sock_getpeeraddr", "sock_listen", "sock_open",    "sock_recv",
+                                         "sock_recv_from", "sock_send",   "sock_send_to"};
+  for (size_t i = 0; i < sizeof v2_names / sizeof v2_names[0]; i++) {
+    char v2[64];
+    snprintf(v2, sizeof v2, "%s_v2", v2_names[i]);
+    int plain = 0, with_v2 = 0;
+    for (uint32_t j = 0; j < w2n_wasi_function_count; j++) {
+      plain |= strcmp(w2n_wasi_functions[j].name, v2_names[i]) == 0;
+      with_v2 |= strcmp(w2n_wasi_functions[j].name, v2) == 0;
+    }
+    CHECK(plain && with_v2);
+  }
 
   /* Memories: limits subsumption with the current size and the declared maximum. */
   w2n_limits want_1_2 = {1, 2, 1}, want_1 = {1, 0, 0}, want_2 = {2, 0, 0};
@@ -833,7 +869,7 @@ static void test_wasi_args_env(void) {
   setenv("W2N_TEST_HOST_VALUE", "from host", 1);
   const char *env[] = {"FOO=bar", "W2N_TEST_HOST_VALUE", "W2N_TEST_ABSENT", "FOO=baz", "EMPTY=", NULL};
   const char *dirs[] = {NULL};
-  w2n_main_config config = {dirs, env, 0};
+  w2n_main_config config = {dirs, env, 0, 0, 0};
   w2n_wasi *wasi = w2n_wasi_create(4, argv, &config, NULL, 0);
   CHECK(wasi != NULL);
   w2n_instance *instance = instantiate_test_module(wasi);
@@ -861,7 +897,7 @@ static void test_wasi_args_env(void) {
   w2n_wasi_free(wasi);
 
   /* inherit_env: the whole host environment. */
-  w2n_main_config inherit = {NULL, NULL, 1};
+  w2n_main_config inherit = {NULL, NULL, 1, 0, 0};
   wasi = w2n_wasi_create(0, NULL, &inherit, NULL, 0);
   instance = instantiate_test_module(wasi);
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_environ_sizes_get(instance, 100, 104), W2N_WASI_SUCCESS);
@@ -875,7 +911,7 @@ static void test_wasi_args_env(void) {
 
   char error[256] = "";
   const char *bad_dirs[] = {"/nonexistent/w2n-test-dir", NULL};
-  w2n_main_config bad = {bad_dirs, NULL, 0};
+  w2n_main_config bad = {bad_dirs, NULL, 0, 0, 0};
   CHECK(w2n_wasi_create(0, NULL, &bad, error, sizeof error) == NULL);
   CHECK(strstr(error, "/nonexistent/w2n-test-dir") != NULL);
 }
@@ -931,7 +967,7 @@ static void test_wasi_paths(void) {
   char grant[600];
   snprintf(grant, sizeof grant, "%s/sandbox::/data", root);
   const char *dirs[] = {grant, NULL};
-  w2n_main_config config = {dirs, NULL, 0};
+  w2n_main_config config = {dirs, NULL, 0, 0, 0};
   char error[256] = "";
   w2n_wasi *wasi = w2n_wasi_create(0, NULL, &config, error, sizeof error);
   CHECK(wasi != NULL);
@@ -951,14 +987,14 @@ static void test_wasi_paths(void) {
 
   const uint64_t read = 2 | 4 | 32 | (1u << 14) | (1u << 21), write = 64 | (1u << 22);
   uint32_t fd = 0;
-  /* Escapes: NOTCAPABLE. */
-  CHECK_EQ(open_path(instance, 3, "../secret.txt", 0, 0, read, &fd), W2N_WASI_NOTCAPABLE);
-  CHECK_EQ(open_path(instance, 3, "/etc/passwd", 0, 0, read, &fd), W2N_WASI_NOTCAPABLE);
-  CHECK_EQ(open_path(instance, 3, "sub/../../secret.txt", 0, 0, read, &fd), W2N_WASI_NOTCAPABLE);
-  CHECK_EQ(open_path(instance, 3, "sub/../sub/../..", 0, 0, read, &fd), W2N_WASI_NOTCAPABLE);
-  CHECK_EQ(open_path(instance, 3, "escape/secret.txt", 0, 0, read, &fd), W2N_WASI_NOTCAPABLE);
-  CHECK_EQ(open_path(instance, 3, "escape", 1, 0, read, &fd), W2N_WASI_NOTCAPABLE);
-  CHECK_EQ(open_path(instance, 3, "absolute/secret.txt", 0, 0, read, &fd), W2N_WASI_NOTCAPABLE);
+  /* Escapes: PERM, as wasmtime. */
+  CHECK_EQ(open_path(instance, 3, "../secret.txt", 0, 0, read, &fd), W2N_WASI_PERM);
+  CHECK_EQ(open_path(instance, 3, "/etc/passwd", 0, 0, read, &fd), W2N_WASI_PERM);
+  CHECK_EQ(open_path(instance, 3, "sub/../../secret.txt", 0, 0, read, &fd), W2N_WASI_PERM);
+  CHECK_EQ(open_path(instance, 3, "sub/../sub/../..", 0, 0, read, &fd), W2N_WASI_PERM);
+  CHECK_EQ(open_path(instance, 3, "escape/secret.txt", 0, 0, read, &fd), W2N_WASI_PERM);
+  CHECK_EQ(open_path(instance, 3, "escape", 1, 0, read, &fd), W2N_WASI_PERM);
+  CHECK_EQ(open_path(instance, 3, "absolute/secret.txt", 0, 0, read, &fd), W2N_WASI_PERM);
   CHECK_EQ(open_path(instance, 3, "escape", 0, 0, read, &fd), W2N_WASI_LOOP); /* the link itself */
   CHECK_EQ(open_path(instance, 3, "loop", 1, 0, read, &fd), W2N_WASI_LOOP);
   CHECK_EQ(open_path(instance, 3, "missing/x", 0, 0, read, &fd), W2N_WASI_NOENT);
@@ -1002,7 +1038,7 @@ static void test_wasi_paths(void) {
   CHECK_EQ(guest_load64(instance, 512 + 32), 7);
   length = put_path(instance, 4096, "../secret.txt");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_filestat_get(instance, 3, 0, 4096, length, 512),
-           W2N_WASI_NOTCAPABLE);
+           W2N_WASI_PERM);
   length = put_path(instance, 4096, "newdir");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_create_directory(instance, 3, 4096, length), W2N_WASI_SUCCESS);
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_create_directory(instance, 3, 4096, length), W2N_WASI_EXIST);
@@ -1011,7 +1047,7 @@ static void test_wasi_paths(void) {
            W2N_WASI_SUCCESS);
   new_length = put_path(instance, 5000, "../stolen.txt");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_rename(instance, 3, 4096, old_length, 3, 5000, new_length),
-           W2N_WASI_NOTCAPABLE);
+           W2N_WASI_PERM);
   length = put_path(instance, 4096, "newdir");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_remove_directory(instance, 3, 4096, length), W2N_WASI_NOTEMPTY);
   length = put_path(instance, 4096, "newdir/moved.txt");
@@ -1020,12 +1056,12 @@ static void test_wasi_paths(void) {
   length = put_path(instance, 4096, "newdir");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_remove_directory(instance, 3, 4096, length), W2N_WASI_SUCCESS);
   length = put_path(instance, 4096, "../sandbox");
-  CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_remove_directory(instance, 3, 4096, length), W2N_WASI_NOTCAPABLE);
+  CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_remove_directory(instance, 3, 4096, length), W2N_WASI_PERM);
   /* Symbolic links: absolute contents are refused, readlink reads. */
   old_length = put_path(instance, 4096, "/etc/passwd");
   new_length = put_path(instance, 5000, "mylink");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_symlink(instance, 4096, old_length, 3, 5000, new_length),
-           W2N_WASI_NOTCAPABLE);
+           W2N_WASI_PERM);
   length = put_path(instance, 4096, "inner");
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_path_readlink(instance, 3, 4096, length, 700, 64, 800),
            W2N_WASI_SUCCESS);
@@ -1063,7 +1099,7 @@ static void test_wasi_paths(void) {
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_fd_fdstat_get(instance, fd, 600), W2N_WASI_SUCCESS);
   CHECK_EQ(instance->memory0[600], 3);
   uint32_t sub_fd = fd;
-  CHECK_EQ(open_path(instance, sub_fd, "..", 0, 2, read, &fd), W2N_WASI_NOTCAPABLE); /* relative to sub */
+  CHECK_EQ(open_path(instance, sub_fd, "..", 0, 2, read, &fd), W2N_WASI_PERM); /* relative to sub */
   CHECK_EQ(open_path(instance, sub_fd, "f.txt", 0, 0, read, &fd), W2N_WASI_SUCCESS);
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_fd_renumber(instance, fd, sub_fd), W2N_WASI_SUCCESS);
   CHECK_EQ(w2n_import_wasi_snapshot_preview1_fd_fdstat_get(instance, sub_fd, 600), W2N_WASI_SUCCESS);
@@ -1188,7 +1224,23 @@ static void test_executable(const char *executable) {
   const char *env[] = {"prog", "env", NULL};
   run_main(executable, directory, env, 0, &result);
   CHECK_EQ(result.status, 0);
-  CHECK(strcmp(result.out, "W2N_TEST=1|HOME=/home/w2n-test|\n") == 0); /* nothing else of the host's */
+  /* nothing else of the host's, and the runtime's W2N_ENGINE */
+  CHECK(strcmp(result.out, "W2N_TEST=1|HOME=/home/w2n-test|W2N_ENGINE=aot|\n") == 0);
+
+  /* Grants adjusted at deployment: W2N_ENV replaces the environment grants. */
+  setenv("W2N_ENV", "W2N_NOT_GRANTED,EXTRA=x,W2N_ENGINE=custom", 1);
+  run_main(executable, directory, env, 0, &result);
+  CHECK_EQ(result.status, 0);
+  CHECK(strcmp(result.out, "W2N_NOT_GRANTED=1|EXTRA=x|W2N_ENGINE=custom|\n") == 0);
+  setenv("W2N_ENV", "", 1);
+  run_main(executable, directory, env, 0, &result);
+  CHECK(strcmp(result.out, "W2N_ENGINE=aot|\n") == 0);
+  unsetenv("W2N_ENV");
+  setenv("W2N_DIRS", "/nonexistent/w2n-dir", 1); /* W2N_DIRS replaces the directory grants */
+  run_main(executable, directory, env, 0, &result);
+  CHECK_EQ(result.status, 1);
+  CHECK(strstr(result.err, "/nonexistent/w2n-dir") != NULL);
+  unsetenv("W2N_DIRS");
 
   const char *exit7[] = {"prog", "exit", NULL};
   run_main(executable, directory, exit7, 0, &result);

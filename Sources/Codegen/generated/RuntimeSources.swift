@@ -167,7 +167,9 @@ typedef struct w2n_elem_segment {
 
 /* The instance. Generated code reads these fields at these offsets (RuntimeABI.swift).
  * `memories` and `tables` have at least one slot: memories[0] is NULL when the module has no
- * memory (WASI functions rely on it). Only w2n_instantiate allocates instances. */
+ * memory. WASI functions read only `memories[0]` and `wasi`, so a host such as the interpreter may
+ * call them with an instance struct it filled itself; w2n_instance_free takes only instances that
+ * w2n_instantiate made. */
 struct w2n_instance {
   uint8_t *memory0;               /* 0: base of memory 0 (NULL without memory) */
   w2n_memory **memories;          /* 8: every memory, imported ones first */
@@ -223,13 +225,14 @@ typedef struct w2n_import {
 } w2n_import;
 
 typedef struct w2n_export {
-  const char *name;
-  uint32_t kind;  /* W2N_EXTERN_* */
+  const char *name;     /* NUL-terminated, but names may contain NUL: name_length is the truth */
+  uint32_t kind;        /* W2N_EXTERN_* */
   uint32_t index;
+  uint32_t name_length; /* bytes of the UTF-8 name */
 } w2n_export;
 
 typedef struct w2n_function {
-  void *code;            /* NULL for imports */
+  void *code;            /* imports: NULL, or what to use when no one resolves it (a stub) */
   uint32_t type_index;
   const char *name;      /* from the name section, else NULL */
 } w2n_function;
@@ -385,6 +388,9 @@ void w2n_instance_free(w2n_instance *instance);
 
 /* Looks up an export by name; returns 0 when absent. */
 int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index);
+/* The same for a name given by its bytes, which may include NUL. */
+int w2n_find_export_bytes(const w2n_instance *instance, const char *name, size_t length, uint32_t kind,
+                          uint32_t *index);
 
 /* What an export is, for the host side of linking (register): the object itself. */
 int w2n_get_extern(w2n_instance *instance, uint32_t kind, uint32_t index, w2n_extern *out);
@@ -407,9 +413,13 @@ void w2n_table_free(w2n_table *table);
  * 0 when `_start` returns, W2N_EXIT_TRAP after printing "wasm2native: trap: <message>" to stderr,
  * 1 when instantiation fails. See w2n_main.c. */
 typedef struct w2n_main_config {
-  const char *const *dirs;  /* NULL-terminated "HOST" or "HOST::GUEST" directory grants */
+  const char *const *dirs;  /* NULL-terminated "HOST" or "HOST::GUEST" directory grants, each
+                               optionally followed by ":ro" for a read-only grant */
   const char *const *env;   /* NULL-terminated "NAME=VALUE" entries, or "NAME" to pass the host's */
   uint32_t inherit_env;     /* 1: the guest sees the whole host environment */
+  uint32_t allow_network;   /* 1: the WasmEdge socket extension may create sockets and resolve names */
+  uint32_t lock_grants;     /* executables: 1 ignores the deployment's W2N_DIRS, W2N_ENV,
+                               W2N_INHERIT_ENV and W2N_NET (see w2n_main.c) */
 } w2n_main_config;
 
 extern const w2n_module w2n_main_module;
@@ -440,7 +450,13 @@ extern const w2n_main_config w2n_main_config_data;
  * Capabilities follow the WASI model, like wasmtime: the guest sees the arguments, the environment
  * entries and the directories it is granted, nothing else. Granted directories are preopened as
  * fds 3, 4, ... in order; paths are resolved component by component below them (symbolic links
- * included), and any path that would leave them, or an absolute one, fails with NOTCAPABLE (76).
+ * included), and any path that would leave them, or an absolute one, fails with PERM (63), as in
+ * wasmtime. A read-only grant refuses every change below it with PERM. The network (the WasmEdge
+ * socket extension's sock_open and sock_getaddrinfo) is refused with ACCES (2) unless granted.
+ *
+ * The WasmEdge socket extension (sock_open, sock_bind, ..., sock_getaddrinfo, epoll_oneoff) lives
+ * in the same module and the same descriptor table; see ../shared/docs/wasmedge-sockets.md. Its
+ * V1 and V2 flavours share names: w2n_wasi_lookup picks the implementation by name and type.
  */
 #ifndef W2N_WASI_H
 #define W2N_WASI_H
@@ -466,6 +482,9 @@ typedef struct w2n_wasi w2n_wasi;
  * directory that cannot be opened, no memory) returns NULL and writes a message into `error`. */
 w2n_wasi *w2n_wasi_create(int argc, const char *const *argv, const w2n_main_config *config, char *error,
                           size_t error_size);
+/* Adds environment entry "NAME=VALUE" unless NAME is already there (a runtime's default, such as
+ * W2N_ENGINE=aot): 0, or -1 when out of memory or `entry` has no '='. */
+int w2n_wasi_env_default(w2n_wasi *wasi, const char *entry);
 /* Closes the context's descriptors (not the process's stdin, stdout and stderr) and frees it. */
 void w2n_wasi_free(w2n_wasi *wasi);
 /* The status given to proc_exit (0 before). */
@@ -481,15 +500,27 @@ typedef struct w2n_wasi_function {
 extern const w2n_wasi_function w2n_wasi_functions[];
 extern const uint32_t w2n_wasi_function_count;
 
+/* The function implementing import `wasi_snapshot_preview1.<name>` of function type `signature`
+ * ("<params>:<results>"), or NULL: the entry of that name and type, else, for the 11 WasmEdge
+ * names with a V2 flavour, the entry `<name>_v2` of that type (WasmEdge's rule). Instantiation
+ * uses it; so should any other engine. */
+const w2n_wasi_function *w2n_wasi_lookup(const char *name, const char *signature);
+
 /* WASI errno values (preview1 witx). */
 enum {
   W2N_WASI_SUCCESS = 0,
   W2N_WASI_2BIG = 1,
   W2N_WASI_ACCES = 2,
+  W2N_WASI_ADDRINUSE = 3,
+  W2N_WASI_ADDRNOTAVAIL = 4,
+  W2N_WASI_AFNOSUPPORT = 5,
   W2N_WASI_AGAIN = 6,
   W2N_WASI_BADF = 8,
+  W2N_WASI_CONNREFUSED = 14,
+  W2N_WASI_CONNRESET = 15,
   W2N_WASI_EXIST = 20,
   W2N_WASI_FAULT = 21,
+  W2N_WASI_INPROGRESS = 26,
   W2N_WASI_INVAL = 28,
   W2N_WASI_IO = 29,
   W2N_WASI_ISDIR = 31,
@@ -498,6 +529,7 @@ enum {
   W2N_WASI_NOENT = 44,
   W2N_WASI_NOMEM = 48,
   W2N_WASI_NOSYS = 52,
+  W2N_WASI_NOTCONN = 53,
   W2N_WASI_NOTDIR = 54,
   W2N_WASI_NOTEMPTY = 55,
   W2N_WASI_NOTSOCK = 57,
@@ -507,6 +539,18 @@ enum {
   W2N_WASI_PIPE = 64,
   W2N_WASI_SPIPE = 70,
   W2N_WASI_NOTCAPABLE = 76,
+  /* WasmEdge's sock_getaddrinfo errors (EAI_*). */
+  W2N_WASI_AIADDRFAMILY = 77,
+  W2N_WASI_AIAGAIN = 78,
+  W2N_WASI_AIBADFLAG = 79,
+  W2N_WASI_AIFAIL = 80,
+  W2N_WASI_AIFAMILY = 81,
+  W2N_WASI_AIMEMORY = 82,
+  W2N_WASI_AINODATA = 83,
+  W2N_WASI_AINONAME = 84,
+  W2N_WASI_AISERVICE = 85,
+  W2N_WASI_AISOCKTYPE = 86,
+  W2N_WASI_AISYSTEM = 87,
 };
 
 /* args_env.c */
@@ -523,8 +567,12 @@ uint32_t w2n_import_wasi_snapshot_preview1_clock_res_get(w2n_instance *instance,
                                                          uint32_t resolution_out);
 uint32_t w2n_import_wasi_snapshot_preview1_clock_time_get(w2n_instance *instance, uint32_t clock_id,
                                                           uint64_t precision, uint32_t time_out);
+
+/* poll.c: poll_oneoff is level-triggered; WasmEdge's epoll_oneoff (same type) edge-triggered. */
 uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
                                                        uint32_t nsubscriptions, uint32_t nevents_out);
+uint32_t w2n_import_wasi_snapshot_preview1_epoll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
+                                                        uint32_t nsubscriptions, uint32_t nevents_out);
 
 /* random.c */
 uint32_t w2n_import_wasi_snapshot_preview1_random_get(w2n_instance *instance, uint32_t buf, uint32_t buf_len);
@@ -602,7 +650,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
 uint32_t w2n_import_wasi_snapshot_preview1_path_unlink_file(w2n_instance *instance, uint32_t fd, uint32_t path,
                                                             uint32_t path_len);
 
-/* sock.c (sockets the process was given; the WasmEdge extension is separate) */
+/* sock.c: preview1's socket functions (sock_accept is also WasmEdge's V2 flavour; sock_recv,
+ * sock_send and sock_shutdown are the same in both flavours). */
 uint32_t w2n_import_wasi_snapshot_preview1_sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags,
                                                        uint32_t fd_out);
 uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
@@ -612,6 +661,61 @@ uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uin
                                                      uint32_t si_data_len, uint32_t si_flags,
                                                      uint32_t so_datalen_out);
 uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance, uint32_t fd, uint32_t how);
+
+/* sock.c: the WasmEdge socket extension. Plain names are the V1 flavour except where a `_v1`
+ * symbol exists (sock_accept: the plain symbol is preview1's three-parameter function). */
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept_v1(w2n_instance *instance, uint32_t fd, uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept_v2(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                          uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_open(w2n_instance *instance, uint32_t af, uint32_t socktype,
+                                                     uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_open_v2(w2n_instance *instance, uint32_t af, uint32_t socktype,
+                                                        uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_bind(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                     uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_bind_v2(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                        uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_connect(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                        uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_connect_v2(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                           uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_listen(w2n_instance *instance, uint32_t fd, uint32_t backlog);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_listen_v2(w2n_instance *instance, uint32_t fd, uint32_t backlog);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_v2(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                        uint32_t ri_data_len, uint32_t ri_flags,
+                                                        uint32_t ro_datalen_out, uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_v2(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                        uint32_t si_data_len, uint32_t si_flags,
+                                                        uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_from(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                          uint32_t ri_data_len, uint32_t address, uint32_t ri_flags,
+                                                          uint32_t ro_datalen_out, uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_from_v2(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                             uint32_t ri_data_len, uint32_t address,
+                                                             uint32_t ri_flags, uint32_t ro_port_out,
+                                                             uint32_t ro_datalen_out, uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_to(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                        uint32_t si_data_len, uint32_t address, uint32_t port,
+                                                        uint32_t si_flags, uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_to_v2(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                           uint32_t si_data_len, uint32_t address, uint32_t port,
+                                                           uint32_t si_flags, uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getlocaladdr(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                             uint32_t addr_type_out, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getlocaladdr_v2(w2n_instance *instance, uint32_t fd,
+                                                                uint32_t address, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getpeeraddr(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                            uint32_t addr_type_out, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getpeeraddr_v2(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t address, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getsockopt(w2n_instance *instance, uint32_t fd, uint32_t level,
+                                                           uint32_t name, uint32_t value, uint32_t value_len_inout);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_setsockopt(w2n_instance *instance, uint32_t fd, uint32_t level,
+                                                           uint32_t name, uint32_t value, uint32_t value_len);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getaddrinfo(w2n_instance *instance, uint32_t node,
+                                                            uint32_t node_len, uint32_t service,
+                                                            uint32_t service_len, uint32_t hints, uint32_t res,
+                                                            uint32_t max_res_len, uint32_t res_len_out);
 
 #ifdef __cplusplus
 }
@@ -623,11 +727,14 @@ uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance,
 /*
  * w2n_instance.c: instantiation, exports, invocation and function type interning.
  *
- * w2n_instantiate follows the spec's order: resolve every import (WASI functions link to
- * RuntimeSupport directly; everything else goes through the host's resolver and is checked with
- * the spec's import matching rules), allocate the module's own memories, tables, globals and
- * funcrefs, the element segments' item arrays and the data-dropped flags, then run the generated
- * `initialize` and the start function, each under a guard.
+ * w2n_instantiate follows the spec's order: resolve every import, allocate the module's own
+ * memories, tables, globals and funcrefs, the element segments' item arrays and the data-dropped
+ * flags, then run the generated `initialize` and the start function, each under a guard.
+ *
+ * Imports: WASI functions link to RuntimeSupport directly; everything else goes through the
+ * host's resolver and is checked with the spec's import matching rules; a function import no one
+ * resolves falls back to the descriptor's code for it when the compiler emitted one (a stub that
+ * traps "unresolved import called").
  *
  * The instance is one allocation: the public struct w2n_instance that generated code reads, then
  * the private part below, which owns the storage.
@@ -746,6 +853,19 @@ static w2n_instantiate_status fail(w2n_instantiate_status status, const char *fo
 
 /* Imports --------------------------------------------------------------------------------- */
 
+/* Points functions[index] at the instance's own funcref for `code`, with the function's type. */
+static void bind_own_function(w2n_instance_private *self, uint32_t index, void *code) {
+  w2n_instance *instance = &self->public;
+  const w2n_module *module = instance->module;
+  uint32_t type_index = module->functions[index].type_index;
+  w2n_funcref *funcref = &self->own_funcrefs[index];
+  funcref->code = code;
+  funcref->type_id = type_index < module->num_types ? self->type_ids[type_index] : 0;
+  funcref->function_index = index;
+  funcref->instance = instance;
+  instance->functions[index] = funcref;
+}
+
 static int limits_match(uint64_t size, uint32_t has_max, uint64_t max, const w2n_limits *wanted) {
   if (size < wanted->min)
     return 0;
@@ -760,24 +880,27 @@ static w2n_instantiate_status resolve_import(w2n_instance_private *self, const w
     return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT, "incompatible import type: %s.%s (no type %u)", import->module,
                 import->name, import->type);
   if (import->kind == W2N_EXTERN_FUNC && strcmp(import->module, W2N_WASI_MODULE) == 0) {
-    const w2n_wasi_function *function = w2n_wasi_find(import->name);
+    /* By name and type: WasmEdge's socket functions have a V1 and a V2 type under one name. */
+    const w2n_wasi_function *function = w2n_wasi_lookup(import->name, module->types[import->type].signature);
     if (function != NULL) {
-      if (w2n_intern_type(function->signature) != self->type_ids[import->type])
-        return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT, "incompatible import type: %s.%s (function type %s, expected %s)",
-                    import->module, import->name, module->types[import->type].signature, function->signature);
-      w2n_funcref *funcref = &self->own_funcrefs[import->index];
-      funcref->code = function->code;
-      funcref->type_id = self->type_ids[import->type];
-      funcref->function_index = import->index;
-      funcref->instance = instance;
-      instance->functions[import->index] = funcref;
+      bind_own_function(self, import->index, function->code);
       return W2N_INSTANTIATE_OK;
     }
+    if ((function = w2n_wasi_find(import->name)) != NULL)
+      return fail(W2N_INSTANTIATE_INCOMPATIBLE_IMPORT,
+                  "incompatible import type: %s.%s (function type %s, expected %s)", import->module, import->name,
+                  module->types[import->type].signature, function->signature);
   }
   w2n_extern found;
   memset(&found, 0, sizeof found);
-  if (resolver == NULL || !resolver(context, import, &found))
+  if (resolver == NULL || !resolver(context, import, &found)) {
+    if (import->kind == W2N_EXTERN_FUNC && module->functions[import->index].code != NULL) {
+      /* the compiler's stand-in (a trapping stub) */
+      bind_own_function(self, import->index, module->functions[import->index].code);
+      return W2N_INSTANTIATE_OK;
+    }
     return fail(W2N_INSTANTIATE_UNKNOWN_IMPORT, "unknown import: %s.%s", import->module, import->name);
+  }
   const char *mismatch = NULL;
   switch (import->kind) {
   case W2N_EXTERN_FUNC:
@@ -897,17 +1020,9 @@ static w2n_instantiate_status allocate_own(w2n_instance_private *self) {
   }
   for (uint32_t i = self->first_own_global; i < module->num_globals; i++)
     instance->globals[i] = &self->own_globals[i - self->first_own_global];
-  for (uint32_t i = 0; i < module->num_functions; i++) {
-    const w2n_function *function = &module->functions[i];
-    if (function->code == NULL)
-      continue; /* an import */
-    w2n_funcref *funcref = &self->own_funcrefs[i];
-    funcref->code = function->code;
-    funcref->type_id = function->type_index < module->num_types ? self->type_ids[function->type_index] : 0;
-    funcref->function_index = i;
-    funcref->instance = instance;
-    instance->functions[i] = funcref;
-  }
+  for (uint32_t i = 0; i < module->num_functions; i++)
+    if (instance->functions[i] == NULL && module->functions[i].code != NULL)
+      bind_own_function(self, i, module->functions[i].code); /* imports are bound already */
   for (uint32_t i = 0; i < module->num_elems; i++) {
     uint32_t count = module->elem_sizes[i];
     instance->elems[i].items = allocate(count, sizeof(w2n_ref));
@@ -996,16 +1111,21 @@ void w2n_instance_free(w2n_instance *instance) {
 
 /* Exports and calls ----------------------------------------------------------------------- */
 
-int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index) {
+int w2n_find_export_bytes(const w2n_instance *instance, const char *name, size_t length, uint32_t kind,
+                          uint32_t *index) {
   const w2n_module *module = instance->module;
   for (uint32_t i = 0; i < module->num_exports; i++) {
     const w2n_export *export = &module->exports[i];
-    if (export->kind == kind && strcmp(export->name, name) == 0) {
+    if (export->kind == kind && export->name_length == length && memcmp(export->name, name, length) == 0) {
       *index = export->index;
       return 1;
     }
   }
   return 0;
+}
+
+int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index) {
+  return w2n_find_export_bytes(instance, name, strlen(name), kind, index);
 }
 
 int w2n_get_extern(w2n_instance *instance, uint32_t kind, uint32_t index, w2n_extern *out) {
@@ -1117,8 +1237,8 @@ void w2n_table_release_storage(w2n_table *table);
 
 /* The WASI import table (wasi/wasi.c) ------------------------------------------------------ */
 
-/* The RuntimeSupport function implementing `wasi_snapshot_preview1.<name>` and its signature;
- * NULL when there is none. */
+/* The first entry of w2n_wasi_functions named `name` (several may follow with other types);
+ * NULL when there is none. w2n_wasi_lookup (w2n_wasi.h) picks the one for a type. */
 const struct w2n_wasi_function *w2n_wasi_find(const char *name);
 
 #endif /* W2N_INTERNAL_H */
@@ -1139,6 +1259,18 @@ const struct w2n_wasi_function *w2n_wasi_find(const char *name);
  *   - W2N_EXIT_SIGTERM (143) / W2N_EXIT_SIGINT (130) at once on SIGTERM / SIGINT: as PID 1 in a
  *     container the process would otherwise ignore them.
  * SIGPIPE is ignored, so that writing to a closed pipe is the EPIPE error (as in wasmtime).
+ *
+ * The guest's environment always has W2N_ENGINE=aot (unless a grant sets W2N_ENGINE itself), so a
+ * guest can tell which engine runs it; the interpreter sets W2N_ENGINE=interpreter.
+ *
+ * Grants given at compile time can be adjusted at deployment, without recompiling, through the
+ * process's environment (unless compiled with --lock-grants); each variable that is set replaces
+ * the compiled-in value:
+ *   W2N_DIRS         directory grants, separated by ',': HOST, HOST::GUEST, either with ":ro"
+ *                    ("" grants none)
+ *   W2N_ENV          environment grants, separated by ',': NAME (the process's value) or NAME=VALUE
+ *   W2N_INHERIT_ENV  1: the guest sees the whole environment; 0: only W2N_ENV / --env
+ *   W2N_NET          1: the network is granted; 0: refused
  */
 #ifdef W2N_EXECUTABLE_MAIN
 
@@ -1147,6 +1279,7 @@ const struct w2n_wasi_function *w2n_wasi_find(const char *name);
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1184,12 +1317,74 @@ static int exit_status(const w2n_instance *instance, const w2n_wasi *wasi, w2n_t
   return report_trap(instance, trap);
 }
 
+/* Splits a ','-separated list into a NULL-terminated array (empty items dropped); NULL when out
+ * of memory. The strings point into a copy of `text` kept in *storage. */
+static const char **split_list(const char *text, char **storage) {
+  size_t count = 1;
+  for (const char *p = text; *p != '\0'; p++)
+    count += *p == ',';
+  const char **items = calloc(count + 1, sizeof *items);
+  char *copy = strdup(text);
+  if (items == NULL || copy == NULL) {
+    free(items);
+    free(copy);
+    return NULL;
+  }
+  size_t used = 0;
+  for (char *item = copy, *next; item != NULL; item = next) {
+    next = strchr(item, ',');
+    if (next != NULL)
+      *next++ = '\0';
+    if (*item != '\0')
+      items[used++] = item;
+  }
+  items[used] = NULL;
+  *storage = copy;
+  return items;
+}
+
+/* 1 / 0 for a W2N_* switch that is set to 1 / 0 (or true / false, yes / no); -1 when unset. */
+static int switch_value(const char *name) {
+  const char *value = getenv(name);
+  if (value == NULL)
+    return -1;
+  return strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0;
+}
+
+/* The compiled-in grants with the deployment's W2N_* adjustments (see the top of the file). */
+static int effective_config(w2n_main_config *config, char **storage) {
+  *config = w2n_main_config_data;
+  if (config->lock_grants)
+    return 0;
+  const char *dirs = getenv("W2N_DIRS"), *env = getenv("W2N_ENV");
+  if (dirs != NULL && (config->dirs = split_list(dirs, &storage[0])) == NULL)
+    return -1;
+  if (env != NULL && (config->env = split_list(env, &storage[1])) == NULL)
+    return -1;
+  int inherit = switch_value("W2N_INHERIT_ENV"), network = switch_value("W2N_NET");
+  if (inherit >= 0)
+    config->inherit_env = (uint32_t)inherit;
+  if (network >= 0)
+    config->allow_network = (uint32_t)network;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   install_signal_handlers();
   char error[512];
-  w2n_wasi *wasi = w2n_wasi_create(argc, (const char *const *)argv, &w2n_main_config_data, error, sizeof error);
+  w2n_main_config config;
+  char *storage[2] = {NULL, NULL};
+  if (effective_config(&config, storage) != 0) {
+    fprintf(stderr, "wasm2native: out of memory\n");
+    return 1;
+  }
+  w2n_wasi *wasi = w2n_wasi_create(argc, (const char *const *)argv, &config, error, sizeof error);
   if (wasi == NULL) {
     fprintf(stderr, "wasm2native: %s\n", error);
+    return 1;
+  }
+  if (w2n_wasi_env_default(wasi, "W2N_ENGINE=aot") != 0) {
+    fprintf(stderr, "wasm2native: out of memory\n");
     return 1;
   }
   w2n_instance *instance = NULL;
@@ -1955,15 +2150,11 @@ uint32_t w2n_import_wasi_snapshot_preview1_environ_sizes_get(w2n_instance *insta
 """####),
         ("wasi/clock.c", ####"""
 /*
- * wasi/clock.c: clock_res_get, clock_time_get and poll_oneoff (clock timeouts and fd readiness,
- * with ppoll; this is what wasi-libc's sleep and nanosleep use).
+ * wasi/clock.c: clock_res_get and clock_time_get (poll_oneoff, which sleeps, is in poll.c).
  */
 #include "wasi_internal.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <stdlib.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
 static int host_clock(uint32_t id, clockid_t *clock) {
@@ -1978,12 +2169,6 @@ static int host_clock(uint32_t id, clockid_t *clock) {
 
 static uint64_t to_nanoseconds(struct timespec time) {
   return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
-}
-
-static uint64_t now(clockid_t clock) {
-  struct timespec time;
-  clock_gettime(clock, &time);
-  return to_nanoseconds(time);
 }
 
 uint32_t w2n_import_wasi_snapshot_preview1_clock_res_get(w2n_instance *instance, uint32_t clock_id,
@@ -2008,110 +2193,6 @@ uint32_t w2n_import_wasi_snapshot_preview1_clock_time_get(w2n_instance *instance
     return w2n_wasi_errno(errno);
   return w2n_wasi_put64(instance, time_out, to_nanoseconds(time));
 }
-
-/* poll_oneoff ----------------------------------------------------------------------------- */
-
-enum { SUBSCRIPTION_SIZE = 48, EVENT_SIZE = 32, EVENT_CLOCK = 0, EVENT_FD_READ = 1, EVENT_FD_WRITE = 2 };
-
-static void write_event(uint8_t *event, const uint8_t *subscription, uint32_t error, uint64_t nbytes,
-                        int hangup) {
-  memset(event, 0, EVENT_SIZE);
-  memcpy(event, subscription, 8); /* userdata */
-  w2n_store16(event + 8, (uint16_t)error);
-  event[10] = subscription[8];
-  w2n_store64(event + 16, nbytes);
-  w2n_store16(event + 24, hangup ? 1 : 0);
-}
-
-uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
-                                                       uint32_t nsubscriptions, uint32_t nevents_out) {
-  w2n_wasi *wasi = w2n_wasi_of(instance);
-  if (nsubscriptions == 0)
-    return W2N_WASI_INVAL;
-  uint8_t *subscriptions = w2n_guest(instance, in, (uint64_t)nsubscriptions * SUBSCRIPTION_SIZE);
-  uint8_t *events = w2n_guest(instance, out, (uint64_t)nsubscriptions * EVENT_SIZE);
-  if (subscriptions == NULL || events == NULL || w2n_guest(instance, nevents_out, 4) == NULL)
-    return W2N_WASI_FAULT;
-  struct pollfd *polls = calloc(nsubscriptions, sizeof *polls);
-  uint64_t *deadlines = calloc(nsubscriptions, sizeof *deadlines); /* monotonic; 0: not a clock */
-  if (polls == NULL || deadlines == NULL) {
-    free(polls);
-    free(deadlines);
-    return W2N_WASI_NOMEM;
-  }
-  uint32_t nevents = 0;
-  uint64_t start = now(CLOCK_MONOTONIC), earliest = UINT64_MAX;
-  for (uint32_t i = 0; i < nsubscriptions; i++) {
-    const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
-    polls[i].fd = -1;
-    if (subscription[8] == EVENT_CLOCK) {
-      clockid_t clock;
-      if (!host_clock(w2n_load32(subscription + 16), &clock)) {
-        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_INVAL, 0, 0);
-        continue;
-      }
-      uint64_t timeout = w2n_load64(subscription + 24), remaining = timeout;
-      if (w2n_load16(subscription + 40) & 1) { /* absolute */
-        uint64_t current = now(clock);
-        remaining = timeout > current ? timeout - current : 0;
-      }
-      deadlines[i] = start + remaining < start ? UINT64_MAX : start + remaining;
-      if (deadlines[i] < earliest)
-        earliest = deadlines[i];
-    } else if (subscription[8] == EVENT_FD_READ || subscription[8] == EVENT_FD_WRITE) {
-      w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, w2n_load32(subscription + 16));
-      if (entry == NULL) {
-        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_BADF, 0, 0);
-        continue;
-      }
-      polls[i].fd = entry->host;
-      polls[i].events = subscription[8] == EVENT_FD_READ ? POLLIN : POLLOUT;
-    } else {
-      write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_INVAL, 0, 0);
-    }
-  }
-  for (;;) {
-    struct timespec timeout, *timeout_pointer = NULL;
-    if (nevents > 0) {
-      timeout.tv_sec = 0, timeout.tv_nsec = 0, timeout_pointer = &timeout;
-    } else if (earliest != UINT64_MAX) {
-      uint64_t current = now(CLOCK_MONOTONIC), remaining = earliest > current ? earliest - current : 0;
-      timeout.tv_sec = (time_t)(remaining / 1000000000u);
-      timeout.tv_nsec = (long)(remaining % 1000000000u);
-      timeout_pointer = &timeout;
-    }
-    int ready = ppoll(polls, nsubscriptions, timeout_pointer, NULL);
-    if (ready < 0 && errno == EINTR)
-      continue;
-    if (ready < 0) {
-      free(polls);
-      free(deadlines);
-      return w2n_wasi_errno(errno);
-    }
-    uint64_t current = now(CLOCK_MONOTONIC);
-    for (uint32_t i = 0; i < nsubscriptions; i++) {
-      const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
-      if (deadlines[i] != 0 && deadlines[i] <= current) {
-        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, 0, 0, 0);
-      } else if (polls[i].fd >= 0 && polls[i].revents != 0) {
-        int available = 0;
-        if (polls[i].revents & POLLNVAL) {
-          write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, W2N_WASI_BADF, 0, 0);
-          continue;
-        }
-        if (polls[i].events == POLLIN && ioctl(polls[i].fd, FIONREAD, &available) != 0)
-          available = 0;
-        write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, 0, (uint64_t)(available > 0 ? available : 0),
-                    (polls[i].revents & POLLHUP) != 0);
-      }
-    }
-    if (nevents > 0)
-      break;
-  }
-  free(polls);
-  free(deadlines);
-  return w2n_wasi_put32(instance, nevents_out, nevents);
-}
 """####),
         ("wasi/fd.c", ####"""
 /*
@@ -2126,6 +2207,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, u
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -2173,7 +2255,17 @@ static uint32_t transfer(w2n_instance *instance, int kind, uint32_t fd, uint32_t
   do {
     switch (kind) {
     case TRANSFER_READ: done = readv(entry->host, host, count); break;
-    case TRANSFER_WRITE: done = writev(entry->host, host, count); break;
+    case TRANSFER_WRITE:
+      if (entry->filetype == W2N_WASI_FILETYPE_SOCKET_STREAM || entry->filetype == W2N_WASI_FILETYPE_SOCKET_DGRAM) {
+        struct msghdr header; /* a closed peer is EPIPE, never SIGPIPE, whatever the host's signals */
+        memset(&header, 0, sizeof header);
+        header.msg_iov = host;
+        header.msg_iovlen = (size_t)count;
+        done = sendmsg(entry->host, &header, MSG_NOSIGNAL);
+      } else {
+        done = writev(entry->host, host, count);
+      }
+      break;
     case TRANSFER_PREAD: done = preadv(entry->host, host, count, (off_t)offset); break;
     default: done = pwritev(entry->host, host, count, (off_t)offset); break;
     }
@@ -2228,9 +2320,11 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_tell(w2n_instance *instance, uint3
 /* The table ------------------------------------------------------------------------------- */
 
 uint32_t w2n_import_wasi_snapshot_preview1_fd_close(w2n_instance *instance, uint32_t fd) {
-  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, fd);
   if (entry == NULL)
     return W2N_WASI_BADF;
+  w2n_wasi_poll_forget(wasi, entry);
   w2n_wasi_fd_release(entry);
   return W2N_WASI_SUCCESS;
 }
@@ -2242,6 +2336,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_renumber(w2n_instance *instance, u
     return W2N_WASI_BADF;
   if (from == target)
     return W2N_WASI_SUCCESS;
+  w2n_wasi_poll_forget(wasi, from);
+  w2n_wasi_poll_forget(wasi, target);
   w2n_wasi_fd_release(target);
   *target = *from;
   memset(from, 0, sizeof *from);
@@ -2329,6 +2425,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_size(w2n_instance *in
     return W2N_WASI_BADF;
   if (size > INT64_MAX)
     return W2N_WASI_INVAL;
+  if (entry->readonly)
+    return W2N_WASI_PERM;
   return ftruncate(entry->host, (off_t)size) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
 }
 
@@ -2357,6 +2455,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_times(w2n_instance *i
   struct timespec times[2];
   if (w2n_wasi_times(atim, mtim, fst_flags, times) != 0)
     return W2N_WASI_INVAL;
+  if (entry->readonly)
+    return W2N_WASI_PERM;
   return futimens(entry->host, times) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
 }
 
@@ -2529,11 +2629,16 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_readdir(w2n_instance *instance, ui
  *
  * Resolution never asks the kernel to interpret more than one component. Starting at the guest's
  * directory descriptor, it walks the path one component at a time: "." stays, ".." goes back to
- * the directory it came from (and fails with NOTCAPABLE at the starting one), a name that is a
- * symbolic link is replaced by the link's contents (absolute contents: NOTCAPABLE; more than 40
+ * the directory it came from (and fails with PERM at the starting one, as wasmtime), a name that
+ * is a symbolic link is replaced by the link's contents (absolute contents: PERM; more than 40
  * links: LOOP), any other name is opened with O_DIRECTORY | O_NOFOLLOW. Absolute paths fail with
- * NOTCAPABLE. The final operation then applies to one name in one directory with the *at call
- * that does not follow links (a link swapped in meanwhile makes it fail, never escape).
+ * PERM. The final operation then applies to one name in one directory with the *at call that does
+ * not follow links (a link swapped in meanwhile makes it fail, never escape). Directories entered
+ * are held open, so `..` goes back to the descriptor it came from: a directory renamed away
+ * meanwhile cannot lead outside either.
+ *
+ * Below a read-only grant (and through descriptors opened there) every change fails with PERM:
+ * creating, truncating or opening for writing, directories, links, renames, unlinks, times.
  */
 #include "wasi_internal.h"
 
@@ -2593,7 +2698,7 @@ static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *
   if ((*path)[0] == '\0')
     return W2N_WASI_NOENT;
   if ((*path)[0] == '/')
-    return W2N_WASI_NOTCAPABLE;
+    return W2N_WASI_PERM;
   for (;;) {
     const char *text = *path;
     while (text[position] == '/')
@@ -2620,7 +2725,7 @@ static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
       if (name[1] == '.') {
         if (walk->depth == 0)
-          return W2N_WASI_NOTCAPABLE;
+          return W2N_WASI_PERM;
         close(walk->dirs[--walk->depth]);
       }
       if (is_last) {
@@ -2641,7 +2746,7 @@ static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *
         if ((size_t)target_length == sizeof target)
           return W2N_WASI_NAMETOOLONG;
         if (target[0] == '/')
-          return W2N_WASI_NOTCAPABLE;
+          return W2N_WASI_PERM;
         if (splice_link(path, after, target, (size_t)target_length, trailing) != 0)
           return W2N_WASI_NOMEM;
         position = 0;
@@ -2673,6 +2778,7 @@ uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t pat
     return W2N_WASI_BADF;
   if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
     return W2N_WASI_NOTDIR;
+  out->readonly = entry->readonly;
   const uint8_t *bytes = w2n_guest(instance, path, path_len);
   if (bytes == NULL)
     return W2N_WASI_FAULT;
@@ -2712,6 +2818,12 @@ static uint32_t finish(w2n_wasi_path *resolved, int result) {
   return error;
 }
 
+/* A change below a read-only grant: PERM, as wasmtime. */
+static uint32_t refuse(w2n_wasi_path *resolved) {
+  w2n_wasi_path_done(resolved);
+  return W2N_WASI_PERM;
+}
+
 /* path_open ------------------------------------------------------------------------------- */
 
 uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uint32_t fd, uint32_t dirflags,
@@ -2730,6 +2842,11 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
 
   const uint64_t read_rights = W2N_RIGHTS_FD_READ | W2N_RIGHTS_FD_READDIR;
   const uint64_t write_rights = W2N_RIGHTS_FD_WRITE | W2N_RIGHT(0) | W2N_RIGHT(8) | W2N_RIGHT(22);
+  if (resolved.readonly && ((oflags & (1 | 8)) || (rights_base & write_rights))) {
+    w2n_wasi_path_done(&resolved);
+    return W2N_WASI_PERM; /* create, truncate or write below a read-only grant */
+  }
+  int readonly = resolved.readonly;
   int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
   if (oflags & 1)
     flags |= O_CREAT;
@@ -2739,7 +2856,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
     flags |= O_EXCL;
   if (oflags & 8)
     flags |= O_TRUNC;
-  if (!(flags & O_DIRECTORY) && (rights_base & write_rights))
+  if (rights_base & write_rights) /* a directory opened for writing is ISDIR, as in wasmtime */
     flags |= (rights_base & read_rights) ? O_RDWR : O_WRONLY;
   if (fdflags & 1)
     flags |= O_APPEND;
@@ -2763,9 +2880,16 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
   if (error != W2N_WASI_SUCCESS)
     return error;
   w2n_wasi_fd *entry = &wasi->fds[number];
-  int is_dir = entry->filetype == W2N_WASI_FILETYPE_DIRECTORY;
-  entry->rights_base = rights_base & (is_dir ? W2N_RIGHTS_DIRECTORY : W2N_RIGHTS_FILE);
-  entry->rights_inheriting = rights_inheriting & (W2N_RIGHTS_DIRECTORY | W2N_RIGHTS_FILE);
+  entry->readonly = (uint8_t)readonly;
+  if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY) { /* what wasmtime reports */
+    entry->rights_base = W2N_RIGHTS_DIRECTORY;
+    entry->rights_inheriting = W2N_RIGHTS_DIRECTORY_INHERITING;
+  } else {
+    int access = flags & O_ACCMODE;
+    entry->rights_base = W2N_RIGHTS_FILE_ALL & ~(access == O_RDONLY ? W2N_RIGHTS_FD_WRITE : 0);
+    entry->rights_inheriting = entry->rights_base;
+  }
+  (void)rights_inheriting;
   return w2n_wasi_put32(instance, fd_out, number);
 }
 
@@ -2801,6 +2925,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_filestat_set_times(w2n_instance 
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, flags & 1, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   return finish(&resolved, utimensat(resolved.dir, resolved.name, times, AT_SYMLINK_NOFOLLOW));
 }
 
@@ -2810,6 +2936,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_create_directory(w2n_instance *i
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   return finish(&resolved, mkdirat(resolved.dir, resolved.name, 0777));
 }
 
@@ -2819,6 +2947,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_remove_directory(w2n_instance *i
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   return finish(&resolved, unlinkat(resolved.dir, resolved.name, AT_REMOVEDIR));
 }
 
@@ -2828,6 +2958,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_unlink_file(w2n_instance *instan
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   if (resolved.must_be_dir) { /* "name/" names a directory, which unlink_file does not remove */
     struct stat st;
     int is_dir = fstatat(resolved.dir, resolved.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
@@ -2849,6 +2981,10 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_rename(w2n_instance *instance, u
     w2n_wasi_path_done(&from);
     return error;
   }
+  if (from.readonly || to.readonly) {
+    w2n_wasi_path_done(&from);
+    return refuse(&to);
+  }
   int result = renameat(from.dir, from.name, to.dir, to.name);
   w2n_wasi_path_done(&from);
   return finish(&to, result);
@@ -2857,14 +2993,20 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_rename(w2n_instance *instance, u
 uint32_t w2n_import_wasi_snapshot_preview1_path_link(w2n_instance *instance, uint32_t old_fd, uint32_t old_flags,
                                                      uint32_t old_path, uint32_t old_path_len, uint32_t new_fd,
                                                      uint32_t new_path, uint32_t new_path_len) {
+  if (old_flags & 1)
+    return W2N_WASI_INVAL; /* following a link to link its target: refused, as wasmtime */
   w2n_wasi_path from, to;
-  uint32_t error = w2n_wasi_path_resolve(instance, old_fd, old_path, old_path_len, old_flags & 1, &from);
+  uint32_t error = w2n_wasi_path_resolve(instance, old_fd, old_path, old_path_len, 0, &from);
   if (error != W2N_WASI_SUCCESS)
     return error;
   error = w2n_wasi_path_resolve(instance, new_fd, new_path, new_path_len, 0, &to);
   if (error != W2N_WASI_SUCCESS) {
     w2n_wasi_path_done(&from);
     return error;
+  }
+  if (from.readonly || to.readonly) { /* a link to a read-only file would make it writable */
+    w2n_wasi_path_done(&from);
+    return refuse(&to);
   }
   int result = linkat(from.dir, from.name, to.dir, to.name, 0);
   w2n_wasi_path_done(&from);
@@ -2900,7 +3042,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
   if (memchr(bytes, '\0', old_path_len) != NULL)
     return W2N_WASI_INVAL;
   if (old_path_len > 0 && bytes[0] == '/')
-    return W2N_WASI_NOTCAPABLE; /* a link out of the sandbox: never followed, but not created either */
+    return W2N_WASI_PERM; /* a link out of the sandbox: never followed, not created either (as wasmtime) */
   char *contents = malloc((size_t)old_path_len + 1);
   if (contents == NULL)
     return W2N_WASI_NOMEM;
@@ -2909,15 +3051,326 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
   w2n_wasi_path resolved;
   uint32_t error = w2n_wasi_path_resolve(instance, fd, new_path, new_path_len, 0, &resolved);
   if (error == W2N_WASI_SUCCESS)
-    error = finish(&resolved, symlinkat(contents, resolved.dir, resolved.name));
+    error = resolved.readonly ? refuse(&resolved) : finish(&resolved, symlinkat(contents, resolved.dir, resolved.name));
   free(contents);
   return error;
+}
+"""####),
+        ("wasi/poll.c", ####"""
+/*
+ * wasi/poll.c: poll_oneoff (level-triggered) and WasmEdge's epoll_oneoff (the same type,
+ * edge-triggered), on one epoll set per WASI context.
+ *
+ * A descriptor stays registered in the epoll set from one call to the next with the events it was
+ * last polled for, so an event loop that polls the same descriptors again and again costs no
+ * epoll_ctl, and the kernel reports only the ready ones (no scan of every descriptor). Each call:
+ *   1. reads its subscriptions: clocks become deadlines on CLOCK_MONOTONIC (REALTIME and
+ *      MONOTONIC, relative or ABSTIME); read and write subscriptions of one descriptor merge into
+ *      one registration (EPOLLIN | EPOLLOUT; several subscriptions of one kind all get the event);
+ *      an unknown descriptor gets an immediate event with error BADF (as WasmEdge and Linux poll);
+ *   2. registers what changed (epoll_ctl ADD / MOD), and removes the descriptors that were
+ *      registered but are not part of this call (level-triggered epoll would keep waking up for
+ *      them); epoll refuses regular files and directories, which are always ready (as poll() says);
+ *   3. waits with epoll_wait until a descriptor is ready or the earliest deadline (rounded up to
+ *      the millisecond); with clocks only it sleeps with clock_nanosleep to the nanosecond;
+ *   4. writes the events in subscription order: for a read, EPOLLIN / EPOLLHUP / EPOLLERR, with
+ *      nbytes from FIONREAD; for a write, EPOLLOUT / EPOLLHUP / EPOLLERR; the HANGUP flag on
+ *      EPOLLHUP. Only fired events are written.
+ * Like wasmtime, no subscription, an unknown tag or a clock other than REALTIME and MONOTONIC make
+ * the whole call fail with INVAL.
+ */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SUBSCRIPTION_SIZE = 48, EVENT_SIZE = 32, TAG_CLOCK = 0, TAG_FD_READ = 1, TAG_FD_WRITE = 2 };
+enum { MAX_EPOLL_EVENTS = 1024 };
+
+/* One subscription's state during a call. */
+typedef struct sub_state {
+  uint64_t deadline; /* clocks: CLOCK_MONOTONIC nanoseconds */
+  uint32_t next;     /* fd subscriptions: the next one of the same descriptor and kind, index + 1 */
+  uint16_t error;
+  uint8_t tag;
+  uint8_t ready;
+  uint8_t hangup;
+} sub_state;
+
+static uint64_t monotonic_now(void) {
+  struct timespec time;
+  clock_gettime(CLOCK_MONOTONIC, &time);
+  return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
+}
+
+static uint64_t clock_now(clockid_t clock) {
+  struct timespec time;
+  clock_gettime(clock, &time);
+  return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
+}
+
+void w2n_wasi_poll_forget(w2n_wasi *wasi, w2n_wasi_fd *entry) {
+  if (entry->poll_registered != 0) {
+    if (wasi->epoll >= 0 && entry->host >= 0)
+      epoll_ctl(wasi->epoll, EPOLL_CTL_DEL, entry->host, NULL);
+    entry->poll_registered = 0;
+    wasi->poll_registered--;
+  }
+  entry->poll_always_ready = 0;
+  entry->poll_generation = 0;
+}
+
+void w2n_wasi_poll_free(w2n_wasi *wasi) {
+  if (wasi->epoll >= 0)
+    close(wasi->epoll);
+  wasi->epoll = -1;
+  free(wasi->poll_scratch);
+  wasi->poll_scratch = NULL;
+  wasi->poll_scratch_size = 0;
+}
+
+/* Marks every subscription of a chain (index + 1 links) ready. */
+static void mark_chain(sub_state *states, uint32_t head, uint16_t error, int hangup) {
+  for (uint32_t link = head; link != 0; link = states[link - 1].next) {
+    states[link - 1].ready = 1;
+    if (error != 0 && states[link - 1].error == 0)
+      states[link - 1].error = error;
+    if (hangup)
+      states[link - 1].hangup = 1;
+  }
+}
+
+static void write_event(uint8_t *event, const uint8_t *subscription, const sub_state *state, uint64_t nbytes) {
+  memset(event, 0, EVENT_SIZE);
+  memcpy(event, subscription, 8); /* userdata */
+  w2n_store16(event + 8, state->error);
+  event[10] = state->tag;
+  if (state->tag != TAG_CLOCK) {
+    w2n_store64(event + 16, nbytes);
+    w2n_store16(event + 24, state->hangup ? 1 : 0);
+  }
+}
+
+static uint32_t poll_common(w2n_instance *instance, uint32_t in, uint32_t out, uint32_t nsubscriptions,
+                            uint32_t nevents_out, int edge_triggered) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  if (nsubscriptions == 0)
+    return W2N_WASI_INVAL;
+  const uint8_t *subscriptions = w2n_guest(instance, in, (uint64_t)nsubscriptions * SUBSCRIPTION_SIZE);
+  uint8_t *events = w2n_guest(instance, out, (uint64_t)nsubscriptions * EVENT_SIZE);
+  if (subscriptions == NULL || events == NULL || w2n_guest(instance, nevents_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+
+  /* Scratch: the states, the epoll events, the descriptors touched. */
+  uint32_t max_events = nsubscriptions < MAX_EPOLL_EVENTS ? nsubscriptions : MAX_EPOLL_EVENTS;
+  size_t need = (size_t)nsubscriptions * sizeof(sub_state) + (size_t)nsubscriptions * sizeof(uint32_t) +
+                (size_t)max_events * sizeof(struct epoll_event);
+  if (need > wasi->poll_scratch_size) {
+    void *grown = realloc(wasi->poll_scratch, need);
+    if (grown == NULL)
+      return W2N_WASI_NOMEM;
+    wasi->poll_scratch = grown;
+    wasi->poll_scratch_size = need;
+  }
+  sub_state *states = wasi->poll_scratch; /* 8-byte aligned first, then epoll_event, then u32 */
+  struct epoll_event *ready_events = (struct epoll_event *)(states + nsubscriptions);
+  uint32_t *touched = (uint32_t *)(ready_events + max_events);
+  uint32_t touched_count = 0;
+
+  uint32_t generation = ++wasi->poll_generation;
+  if (generation == 0) /* 0 marks "never polled" */
+    generation = ++wasi->poll_generation;
+  uint64_t start = monotonic_now(), earliest = UINT64_MAX;
+  int immediate = 0;
+
+  /* 1. Subscriptions. */
+  for (uint32_t i = 0; i < nsubscriptions; i++) {
+    const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
+    sub_state *state = &states[i];
+    memset(state, 0, sizeof *state);
+    state->tag = subscription[8];
+    if (state->tag == TAG_CLOCK) {
+      uint32_t id = w2n_load32(subscription + 16);
+      if (id > 1)
+        return W2N_WASI_INVAL; /* wasmtime: only REALTIME and MONOTONIC */
+      uint64_t timeout = w2n_load64(subscription + 24), remaining = timeout;
+      if (w2n_load16(subscription + 40) & 1) { /* ABSTIME */
+        uint64_t current = clock_now(id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC);
+        remaining = timeout > current ? timeout - current : 0;
+      }
+      state->deadline = start + remaining < start ? UINT64_MAX : start + remaining;
+      if (state->deadline < earliest)
+        earliest = state->deadline;
+    } else if (state->tag == TAG_FD_READ || state->tag == TAG_FD_WRITE) {
+      uint32_t fd = w2n_load32(subscription + 16);
+      w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, fd);
+      if (entry == NULL) {
+        state->ready = 1;
+        state->error = W2N_WASI_BADF;
+        immediate = 1;
+        continue;
+      }
+      if (entry->poll_generation != generation) {
+        entry->poll_generation = generation;
+        entry->poll_wanted = 0;
+        entry->poll_read = entry->poll_write = 0;
+        touched[touched_count++] = fd;
+      }
+      if (state->tag == TAG_FD_READ) {
+        state->next = entry->poll_read;
+        entry->poll_read = i + 1;
+        entry->poll_wanted |= EPOLLIN;
+      } else {
+        state->next = entry->poll_write;
+        entry->poll_write = i + 1;
+        entry->poll_wanted |= EPOLLOUT;
+      }
+    } else {
+      return W2N_WASI_INVAL;
+    }
+  }
+
+  /* 2. Registrations. */
+  uint32_t touched_registered = 0;
+  for (uint32_t t = 0; t < touched_count; t++) {
+    w2n_wasi_fd *entry = &wasi->fds[touched[t]];
+    if (entry->poll_always_ready) {
+      mark_chain(states, entry->poll_read, 0, 0);
+      mark_chain(states, entry->poll_write, 0, 0);
+      immediate = 1;
+      continue;
+    }
+    uint32_t wanted = entry->poll_wanted | (edge_triggered ? (uint32_t)EPOLLET : 0u);
+    if (entry->poll_registered != wanted) {
+      if (wasi->epoll < 0 && (wasi->epoll = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        return w2n_wasi_errno(errno);
+      struct epoll_event event;
+      memset(&event, 0, sizeof event);
+      event.events = wanted;
+      event.data.u32 = touched[t];
+      int operation = entry->poll_registered != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+      int result = epoll_ctl(wasi->epoll, operation, entry->host, &event);
+      if (result != 0 && operation == EPOLL_CTL_MOD && errno == ENOENT)
+        result = epoll_ctl(wasi->epoll, operation = EPOLL_CTL_ADD, entry->host, &event);
+      else if (result != 0 && operation == EPOLL_CTL_ADD && errno == EEXIST)
+        result = epoll_ctl(wasi->epoll, operation = EPOLL_CTL_MOD, entry->host, &event);
+      if (result != 0) {
+        uint16_t error = errno == EPERM ? 0 : (uint16_t)w2n_wasi_errno(errno);
+        if (errno == EPERM) /* regular files, directories: always ready */
+          entry->poll_always_ready = 1;
+        mark_chain(states, entry->poll_read, error, 0);
+        mark_chain(states, entry->poll_write, error, 0);
+        immediate = 1;
+        continue;
+      }
+      if (entry->poll_registered == 0)
+        wasi->poll_registered++;
+      entry->poll_registered = wanted;
+    }
+    touched_registered++;
+  }
+  /* Descriptors registered earlier but not polled now leave the set. */
+  if (wasi->poll_registered > touched_registered) {
+    for (uint32_t fd = 0; fd < wasi->fd_count && wasi->poll_registered > touched_registered; fd++) {
+      w2n_wasi_fd *entry = &wasi->fds[fd];
+      if (entry->poll_registered != 0 && entry->poll_generation != generation) {
+        epoll_ctl(wasi->epoll, EPOLL_CTL_DEL, entry->host, NULL);
+        entry->poll_registered = 0;
+        wasi->poll_registered--;
+      }
+    }
+  }
+
+  /* 3. Wait. */
+  int any = immediate;
+  for (;;) {
+    int timeout_ms = -1;
+    uint64_t current = 0;
+    if (any) {
+      timeout_ms = 0;
+    } else if (earliest != UINT64_MAX) {
+      current = monotonic_now();
+      uint64_t remaining = earliest > current ? earliest - current : 0;
+      uint64_t milliseconds = (remaining + 999999u) / 1000000u;
+      timeout_ms = milliseconds > INT_MAX ? INT_MAX : (int)milliseconds;
+    }
+    int count = 0;
+    if (touched_registered > 0) {
+      count = epoll_wait(wasi->epoll, ready_events, (int)max_events, timeout_ms);
+      if (count < 0 && errno == EINTR)
+        continue;
+      if (count < 0)
+        return w2n_wasi_errno(errno);
+    } else if (timeout_ms != 0 && earliest != UINT64_MAX) {
+      struct timespec until;
+      until.tv_sec = (time_t)(earliest / 1000000000u);
+      until.tv_nsec = (long)(earliest % 1000000000u);
+      int result = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+      if (result == EINTR)
+        continue;
+    }
+    for (int e = 0; e < count; e++) {
+      uint32_t fd = ready_events[e].data.u32, bits = ready_events[e].events;
+      if (fd >= wasi->fd_count || wasi->fds[fd].poll_generation != generation)
+        continue;
+      w2n_wasi_fd *entry = &wasi->fds[fd];
+      int hangup = (bits & EPOLLHUP) != 0;
+      if (bits & (EPOLLIN | EPOLLHUP | EPOLLERR))
+        mark_chain(states, entry->poll_read, 0, hangup);
+      if (bits & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+        mark_chain(states, entry->poll_write, 0, hangup);
+      any = 1;
+    }
+    if (earliest != UINT64_MAX) {
+      current = monotonic_now();
+      if (earliest <= current) {
+        for (uint32_t i = 0; i < nsubscriptions; i++)
+          if (states[i].tag == TAG_CLOCK && states[i].deadline <= current)
+            states[i].ready = 1;
+        any = 1;
+      }
+    }
+    if (any)
+      break;
+  }
+
+  /* 4. Events, in subscription order. */
+  uint32_t nevents = 0;
+  for (uint32_t i = 0; i < nsubscriptions; i++) {
+    if (!states[i].ready)
+      continue;
+    const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
+    uint64_t nbytes = 0;
+    if (states[i].tag == TAG_FD_READ && states[i].error == 0) {
+      w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, w2n_load32(subscription + 16));
+      int available = 0;
+      if (entry != NULL && ioctl(entry->host, FIONREAD, &available) == 0 && available > 0)
+        nbytes = (uint64_t)available;
+    }
+    write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, &states[i], nbytes);
+  }
+  return w2n_wasi_put32(instance, nevents_out, nevents);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
+                                                       uint32_t nsubscriptions, uint32_t nevents_out) {
+  return poll_common(instance, in, out, nsubscriptions, nevents_out, 0);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_epoll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
+                                                        uint32_t nsubscriptions, uint32_t nevents_out) {
+  return poll_common(instance, in, out, nsubscriptions, nevents_out, 1);
 }
 """####),
         ("wasi/proc.c", ####"""
 /*
  * wasi/proc.c: proc_exit (records the status and ends the guarded call with W2N_TRAP_EXIT; the
- * host decides what exiting means), proc_raise (unsupported, as in wasmtime) and sched_yield.
+ * host decides what exiting means), proc_raise (NOTSUP, as in wasmtime) and sched_yield.
  */
 #include "wasi_internal.h"
 
@@ -2932,7 +3385,7 @@ void w2n_import_wasi_snapshot_preview1_proc_exit(w2n_instance *instance, uint32_
 uint32_t w2n_import_wasi_snapshot_preview1_proc_raise(w2n_instance *instance, uint32_t signal) {
   (void)instance;
   (void)signal;
-  return W2N_WASI_NOSYS;
+  return W2N_WASI_NOTSUP;
 }
 
 uint32_t w2n_import_wasi_snapshot_preview1_sched_yield(w2n_instance *instance) {
@@ -2990,34 +3443,47 @@ uint32_t w2n_import_wasi_snapshot_preview1_random_get(w2n_instance *instance, ui
 """####),
         ("wasi/sock.c", ####"""
 /*
- * wasi/sock.c: preview1's socket functions on descriptors that are sockets (none unless the host
- * passes one; the WasmEdge socket extension that creates them is separate): sock_accept,
- * sock_recv, sock_send, sock_shutdown.
+ * wasi/sock.c: sockets. preview1's sock_accept, sock_recv, sock_send, sock_shutdown, and
+ * WasmEdge's socket extension (../shared/docs/wasmedge-sockets.md): sock_open, sock_bind,
+ * sock_connect, sock_listen, sock_accept (V1: two parameters), sock_recv_from, sock_send_to,
+ * sock_getlocaladdr, sock_getpeeraddr (V1 and V2), sock_getsockopt, sock_setsockopt,
+ * sock_getaddrinfo, and the `_v2` names.
+ *
+ * Sockets live in the WASI descriptor table with the files (filetype SOCKET_STREAM / DGRAM), so
+ * fd_read, fd_write, fd_close, fd_fdstat_get / set_flags (NONBLOCK) and poll_oneoff work on them.
+ * Creating a socket or resolving a name needs the network grant (w2n_main_config.allow_network):
+ * without it sock_open and sock_getaddrinfo fail with ACCES. AF_UNIX would reach host paths
+ * outside the directory grants, so it is refused with NOSYS (WasmEdge without --allow-af-unix).
+ *
+ * Conventions (WasmEdge's): an address argument points to {u32 buf, u32 buf_len}; the buffer holds
+ * 4 (IPv4) or 16 (IPv6) raw address bytes, or, for the V2 functions, 128 bytes: a u16 family (1
+ * INET4, 2 INET6) then the address bytes at offset 2. Ports are host-order u16 values in an i32.
+ * Sends use MSG_NOSIGNAL: a closed peer is PIPE, never SIGPIPE.
  */
 #include "wasi_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
-#define W2N_MAX_SOCK_IOVECS 64
+#define W2N_MAX_SOCK_IOVECS 1024 /* WasmEdge's limit: more is INVAL */
+
+enum { ADDRESS_STORAGE_SIZE = 128, FAMILY_INET4 = 1, FAMILY_INET6 = 2, FAMILY_UNIX = 3 };
 
 static w2n_wasi_fd *socket_fd(w2n_instance *instance, uint32_t fd, uint32_t *error) {
-  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
-  *error = W2N_WASI_SUCCESS;
-  if (entry == NULL)
-    *error = W2N_WASI_BADF;
-  else if (entry->filetype != W2N_WASI_FILETYPE_SOCKET_STREAM && entry->filetype != W2N_WASI_FILETYPE_SOCKET_DGRAM)
-    *error = W2N_WASI_NOTSOCK;
-  return *error == W2N_WASI_SUCCESS ? entry : NULL;
+  return w2n_wasi_socket_get(w2n_wasi_of(instance), fd, error);
 }
 
-/* Guest iovecs to a msghdr's host iovecs (at most W2N_MAX_SOCK_IOVECS). */
+/* Guest (c)iovecs to a msghdr's host iovecs. */
 static uint32_t message(w2n_instance *instance, uint32_t iovs, uint32_t iovs_len, struct iovec *host,
                         struct msghdr *header) {
   if (iovs_len > W2N_MAX_SOCK_IOVECS)
-    iovs_len = W2N_MAX_SOCK_IOVECS;
+    return W2N_WASI_INVAL;
   const uint8_t *guest = w2n_guest(instance, iovs, (uint64_t)iovs_len * 8);
   if (guest == NULL)
     return W2N_WASI_FAULT;
@@ -3035,38 +3501,263 @@ static uint32_t message(w2n_instance *instance, uint32_t iovs, uint32_t iovs_len
   return W2N_WASI_SUCCESS;
 }
 
-uint32_t w2n_import_wasi_snapshot_preview1_sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags,
-                                                       uint32_t fd_out) {
+/* Addresses ------------------------------------------------------------------------------- */
+
+typedef struct host_address {
+  struct sockaddr_storage storage;
+  socklen_t length;
+} host_address;
+
+static void make_address(host_address *out, int family, const uint8_t *bytes, uint16_t port) {
+  memset(out, 0, sizeof *out);
+  if (family == AF_INET) {
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&out->storage;
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(port);
+    memcpy(&in4->sin_addr, bytes, 4);
+    out->length = sizeof *in4;
+  } else {
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&out->storage;
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    memcpy(&in6->sin6_addr, bytes, 16);
+    out->length = sizeof *in6;
+  }
+}
+
+/* Reads the address struct at `address` with `port`: 4 or 16 bytes; with `v2` also the 128-byte
+ * storage form. */
+static uint32_t read_address(w2n_instance *instance, uint32_t address, uint32_t port, int v2, host_address *out) {
+  const uint8_t *header = w2n_guest(instance, address, 8);
+  if (header == NULL)
+    return W2N_WASI_FAULT;
+  uint32_t length = w2n_load32(header + 4);
+  const uint8_t *bytes = w2n_guest(instance, w2n_load32(header), length);
+  if (bytes == NULL)
+    return W2N_WASI_FAULT;
+  if (length == 4 || length == 16) {
+    make_address(out, length == 4 ? AF_INET : AF_INET6, bytes, (uint16_t)port);
+    return W2N_WASI_SUCCESS;
+  }
+  if (!v2 || length != ADDRESS_STORAGE_SIZE)
+    return W2N_WASI_INVAL;
+  switch (w2n_load16(bytes)) {
+  case FAMILY_INET4: make_address(out, AF_INET, bytes + 2, (uint16_t)port); return W2N_WASI_SUCCESS;
+  case FAMILY_INET6: make_address(out, AF_INET6, bytes + 2, (uint16_t)port); return W2N_WASI_SUCCESS;
+  case FAMILY_UNIX: return W2N_WASI_NOSYS;
+  default: return W2N_WASI_INVAL;
+  }
+}
+
+/* The raw address bytes, their WASI family (1 / 2) and the host-order port of a host address. */
+static const uint8_t *address_bytes(const struct sockaddr_storage *storage, uint32_t *length, uint16_t *family,
+                                    uint16_t *port) {
+  if (storage->ss_family == AF_INET) {
+    const struct sockaddr_in *in4 = (const struct sockaddr_in *)storage;
+    *length = 4, *family = FAMILY_INET4, *port = ntohs(in4->sin_port);
+    return (const uint8_t *)&in4->sin_addr;
+  }
+  if (storage->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)storage;
+    *length = 16, *family = FAMILY_INET6, *port = ntohs(in6->sin6_port);
+    return (const uint8_t *)&in6->sin6_addr;
+  }
+  return NULL;
+}
+
+/* sock_getlocaladdr / sock_getpeeraddr. V1: a 4- or 16-byte buffer gets the raw address, then
+ * addr_type (4 or 6, as WasmEdge writes it) and the port as u32. V2: a 128-byte buffer gets the
+ * u16 family and the address at offset 2, then the port. */
+static uint32_t get_address(w2n_instance *instance, uint32_t fd, int peer, uint32_t address, int v2,
+                            uint32_t addr_type_out, uint32_t port_out) {
   uint32_t error;
   w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
   if (entry == NULL)
     return error;
-  if (flags & ~4u)
-    return W2N_WASI_INVAL; /* only fdflags.nonblock */
+  const uint8_t *header = w2n_guest(instance, address, 8);
+  if (header == NULL)
+    return W2N_WASI_FAULT;
+  uint32_t buffer_length = w2n_load32(header + 4);
+  uint8_t *buffer = w2n_guest(instance, w2n_load32(header), buffer_length);
+  if (buffer == NULL || w2n_guest(instance, port_out, 4) == NULL ||
+      (!v2 && w2n_guest(instance, addr_type_out, 4) == NULL))
+    return W2N_WASI_FAULT;
+  if (v2 ? buffer_length != ADDRESS_STORAGE_SIZE : buffer_length != 4 && buffer_length != 16)
+    return W2N_WASI_INVAL;
+  struct sockaddr_storage storage;
+  socklen_t length = sizeof storage;
+  memset(&storage, 0, sizeof storage);
+  if ((peer ? getpeername(entry->host, (struct sockaddr *)&storage, &length)
+            : getsockname(entry->host, (struct sockaddr *)&storage, &length)) != 0)
+    return w2n_wasi_errno(errno);
+  uint32_t bytes_length;
+  uint16_t family, port;
+  const uint8_t *bytes = address_bytes(&storage, &bytes_length, &family, &port);
+  if (bytes == NULL)
+    return W2N_WASI_AFNOSUPPORT;
+  if (v2) {
+    memset(buffer, 0, ADDRESS_STORAGE_SIZE);
+    w2n_store16(buffer, family);
+    memcpy(buffer + 2, bytes, bytes_length);
+  } else {
+    if (bytes_length > buffer_length)
+      return W2N_WASI_NOMEM; /* an IPv6 address in a 4-byte buffer */
+    memcpy(buffer, bytes, bytes_length);
+    w2n_store32(w2n_guest(instance, addr_type_out, 4), family == FAMILY_INET4 ? 4 : 6);
+  }
+  return w2n_wasi_put32(instance, port_out, port);
+}
+
+/* Creation, binding, connecting ----------------------------------------------------------- */
+
+static uint32_t sock_open(w2n_instance *instance, uint32_t af, uint32_t socktype, uint32_t fd_out) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  int family, type;
+  switch (af) {
+  case FAMILY_INET4: family = AF_INET; break;
+  case FAMILY_INET6: family = AF_INET6; break;
+  case FAMILY_UNIX: return W2N_WASI_NOSYS;
+  default: return W2N_WASI_INVAL;
+  }
+  switch (socktype) {
+  case 1: type = SOCK_DGRAM; break;
+  case 2: type = SOCK_STREAM; break;
+  default: return W2N_WASI_INVAL;
+  }
   if (w2n_guest(instance, fd_out, 4) == NULL)
     return W2N_WASI_FAULT;
-  int host = accept4(entry->host, NULL, NULL, SOCK_CLOEXEC | (flags & 4 ? SOCK_NONBLOCK : 0));
+  if (!wasi->allow_network)
+    return W2N_WASI_ACCES;
+  int host = socket(family, type | SOCK_CLOEXEC, 0);
   if (host < 0)
     return w2n_wasi_errno(errno);
   uint32_t number;
-  w2n_wasi *wasi = w2n_wasi_of(instance);
-  error = w2n_wasi_fd_add(wasi, host, entry->rights_inheriting, entry->rights_inheriting, &number);
+  uint32_t error = w2n_wasi_fd_add(wasi, host, W2N_RIGHTS_SOCKET, W2N_RIGHTS_SOCKET, &number);
   return error != W2N_WASI_SUCCESS ? error : w2n_wasi_put32(instance, fd_out, number);
 }
 
-uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
-                                                     uint32_t ri_data_len, uint32_t ri_flags, uint32_t ro_datalen_out,
-                                                     uint32_t ro_flags_out) {
+uint32_t w2n_import_wasi_snapshot_preview1_sock_open(w2n_instance *instance, uint32_t af, uint32_t socktype,
+                                                     uint32_t fd_out) {
+  return sock_open(instance, af, socktype, fd_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_open_v2(w2n_instance *instance, uint32_t af, uint32_t socktype,
+                                                        uint32_t fd_out) {
+  return sock_open(instance, af, socktype, fd_out);
+}
+
+static uint32_t bind_or_connect(w2n_instance *instance, uint32_t fd, uint32_t address, uint32_t port, int v2,
+                                int connecting) {
   uint32_t error;
   w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
   if (entry == NULL)
     return error;
+  host_address host;
+  if ((error = read_address(instance, address, port, v2, &host)) != W2N_WASI_SUCCESS)
+    return error;
+  int result;
+  if (connecting) {
+    do
+      result = connect(entry->host, (struct sockaddr *)&host.storage, host.length);
+    while (result != 0 && errno == EINTR);
+  } else {
+    result = bind(entry->host, (struct sockaddr *)&host.storage, host.length);
+  }
+  return result == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_bind(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                     uint32_t port) {
+  return bind_or_connect(instance, fd, address, port, 0, 0);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_bind_v2(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                        uint32_t port) {
+  return bind_or_connect(instance, fd, address, port, 1, 0);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_connect(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                        uint32_t port) {
+  return bind_or_connect(instance, fd, address, port, 0, 1);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_connect_v2(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                           uint32_t port) {
+  return bind_or_connect(instance, fd, address, port, 1, 1);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_listen(w2n_instance *instance, uint32_t fd, uint32_t backlog) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  return listen(entry->host, (int)backlog) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_listen_v2(w2n_instance *instance, uint32_t fd, uint32_t backlog) {
+  return w2n_import_wasi_snapshot_preview1_sock_listen(instance, fd, backlog);
+}
+
+/* Accepting ------------------------------------------------------------------------------- */
+
+static uint32_t sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags, uint32_t fd_out) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  if (flags & ~(uint32_t)(1 | 2 | 4 | 8 | 16))
+    return W2N_WASI_INVAL; /* not an fdflags value; only NONBLOCK (4) has an effect */
+  if (w2n_guest(instance, fd_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  int host;
+  do
+    host = accept4(entry->host, NULL, NULL, SOCK_CLOEXEC | (flags & 4 ? SOCK_NONBLOCK : 0));
+  while (host < 0 && errno == EINTR);
+  if (host < 0)
+    return w2n_wasi_errno(errno);
+  uint32_t number;
+  error = w2n_wasi_fd_add(w2n_wasi_of(instance), host, W2N_RIGHTS_SOCKET, W2N_RIGHTS_SOCKET, &number);
+  return error != W2N_WASI_SUCCESS ? error : w2n_wasi_put32(instance, fd_out, number);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                       uint32_t fd_out) {
+  return sock_accept(instance, fd, flags, fd_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept_v2(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                          uint32_t fd_out) {
+  return sock_accept(instance, fd, flags, fd_out);
+}
+
+/* V1: the new socket is always blocking. */
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept_v1(w2n_instance *instance, uint32_t fd, uint32_t fd_out) {
+  return sock_accept(instance, fd, 0, fd_out);
+}
+
+/* Receiving and sending ------------------------------------------------------------------- */
+
+/* recvmsg into the guest's iovecs; `from` (may be NULL) receives the peer's address. */
+static uint32_t receive(w2n_instance *instance, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len,
+                        uint32_t ri_flags, uint32_t ro_datalen_out, uint32_t ro_flags_out,
+                        struct sockaddr_storage *from) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  if (ri_flags & ~(uint32_t)3)
+    return W2N_WASI_INVAL; /* riflags: RECV_PEEK 1, RECV_WAITALL 2 */
   struct iovec host[W2N_MAX_SOCK_IOVECS];
   struct msghdr header;
   if ((error = message(instance, ri_data, ri_data_len, host, &header)) != W2N_WASI_SUCCESS)
     return error;
   if (w2n_guest(instance, ro_datalen_out, 4) == NULL || w2n_guest(instance, ro_flags_out, 2) == NULL)
     return W2N_WASI_FAULT;
+  if (from != NULL) {
+    memset(from, 0, sizeof *from);
+    header.msg_name = from;
+    header.msg_namelen = sizeof *from;
+  }
   int flags = (ri_flags & 1 ? MSG_PEEK : 0) | (ri_flags & 2 ? MSG_WAITALL : 0);
   ssize_t count;
   do
@@ -3074,24 +3765,28 @@ uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uin
   while (count < 0 && errno == EINTR);
   if (count < 0)
     return w2n_wasi_errno(errno);
-  w2n_store16(w2n_guest(instance, ro_flags_out, 2), header.msg_flags & MSG_TRUNC ? 1 : 0);
+  w2n_store16(w2n_guest(instance, ro_flags_out, 2), header.msg_flags & MSG_TRUNC ? 1 : 0); /* RECV_DATA_TRUNCATED */
   return w2n_wasi_put32(instance, ro_datalen_out, (uint32_t)count);
 }
 
-uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uint32_t fd, uint32_t si_data,
-                                                     uint32_t si_data_len, uint32_t si_flags,
-                                                     uint32_t so_datalen_out) {
-  (void)si_flags;
+static uint32_t transmit(w2n_instance *instance, uint32_t fd, uint32_t si_data, uint32_t si_data_len,
+                         uint32_t si_flags, uint32_t so_datalen_out, const host_address *to) {
   uint32_t error;
   w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
   if (entry == NULL)
     return error;
+  if (si_flags != 0)
+    return W2N_WASI_INVAL; /* siflags has no flags */
   struct iovec host[W2N_MAX_SOCK_IOVECS];
   struct msghdr header;
   if ((error = message(instance, si_data, si_data_len, host, &header)) != W2N_WASI_SUCCESS)
     return error;
   if (w2n_guest(instance, so_datalen_out, 4) == NULL)
     return W2N_WASI_FAULT;
+  if (to != NULL) {
+    header.msg_name = (void *)&to->storage;
+    header.msg_namelen = to->length;
+  }
   ssize_t count;
   do
     count = sendmsg(entry->host, &header, MSG_NOSIGNAL);
@@ -3101,6 +3796,102 @@ uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uin
   return w2n_wasi_put32(instance, so_datalen_out, (uint32_t)count);
 }
 
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                     uint32_t ri_data_len, uint32_t ri_flags, uint32_t ro_datalen_out,
+                                                     uint32_t ro_flags_out) {
+  return receive(instance, fd, ri_data, ri_data_len, ri_flags, ro_datalen_out, ro_flags_out, NULL);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_v2(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                        uint32_t ri_data_len, uint32_t ri_flags,
+                                                        uint32_t ro_datalen_out, uint32_t ro_flags_out) {
+  return receive(instance, fd, ri_data, ri_data_len, ri_flags, ro_datalen_out, ro_flags_out, NULL);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                     uint32_t si_data_len, uint32_t si_flags,
+                                                     uint32_t so_datalen_out) {
+  return transmit(instance, fd, si_data, si_data_len, si_flags, so_datalen_out, NULL);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_v2(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                        uint32_t si_data_len, uint32_t si_flags,
+                                                        uint32_t so_datalen_out) {
+  return transmit(instance, fd, si_data, si_data_len, si_flags, so_datalen_out, NULL);
+}
+
+/* sock_recv_from: the peer's address goes to the address struct's buffer: raw bytes when it has 4
+ * or 16 bytes (if the address fits), the 128-byte storage form (V2 only). V2 also writes the port
+ * as a u16, as WasmEdge does: in network byte order (its sin_port, unconverted). */
+static uint32_t recv_from(w2n_instance *instance, uint32_t fd, uint32_t ri_data, uint32_t ri_data_len,
+                          uint32_t address, uint32_t ri_flags, int v2, uint32_t ro_port_out, uint32_t ro_datalen_out,
+                          uint32_t ro_flags_out) {
+  const uint8_t *header = w2n_guest(instance, address, 8);
+  if (header == NULL)
+    return W2N_WASI_FAULT;
+  uint32_t buffer_length = w2n_load32(header + 4);
+  uint8_t *buffer = w2n_guest(instance, w2n_load32(header), buffer_length);
+  if (buffer == NULL || (v2 && w2n_guest(instance, ro_port_out, 2) == NULL))
+    return W2N_WASI_FAULT;
+  struct sockaddr_storage from;
+  uint32_t error =
+      receive(instance, fd, ri_data, ri_data_len, ri_flags, ro_datalen_out, ro_flags_out, &from);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  uint32_t bytes_length;
+  uint16_t family, port;
+  const uint8_t *bytes = address_bytes(&from, &bytes_length, &family, &port);
+  if (bytes == NULL)
+    return W2N_WASI_SUCCESS; /* a connected stream: no address */
+  if (v2 && buffer_length == ADDRESS_STORAGE_SIZE) {
+    memset(buffer, 0, ADDRESS_STORAGE_SIZE);
+    w2n_store16(buffer, family);
+    memcpy(buffer + 2, bytes, bytes_length);
+  } else if (buffer_length >= bytes_length) {
+    memcpy(buffer, bytes, bytes_length);
+  }
+  if (v2)
+    w2n_store16(w2n_guest(instance, ro_port_out, 2), htons(port));
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_from(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                          uint32_t ri_data_len, uint32_t address, uint32_t ri_flags,
+                                                          uint32_t ro_datalen_out, uint32_t ro_flags_out) {
+  return recv_from(instance, fd, ri_data, ri_data_len, address, ri_flags, 0, 0, ro_datalen_out, ro_flags_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_from_v2(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                             uint32_t ri_data_len, uint32_t address,
+                                                             uint32_t ri_flags, uint32_t ro_port_out,
+                                                             uint32_t ro_datalen_out, uint32_t ro_flags_out) {
+  return recv_from(instance, fd, ri_data, ri_data_len, address, ri_flags, 1, ro_port_out, ro_datalen_out,
+                   ro_flags_out);
+}
+
+static uint32_t send_to(w2n_instance *instance, uint32_t fd, uint32_t si_data, uint32_t si_data_len,
+                        uint32_t address, uint32_t port, uint32_t si_flags, uint32_t so_datalen_out, int v2) {
+  uint32_t error;
+  if (socket_fd(instance, fd, &error) == NULL)
+    return error;
+  host_address to;
+  if ((error = read_address(instance, address, port, v2, &to)) != W2N_WASI_SUCCESS)
+    return error;
+  return transmit(instance, fd, si_data, si_data_len, si_flags, so_datalen_out, &to);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_to(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                        uint32_t si_data_len, uint32_t address, uint32_t port,
+                                                        uint32_t si_flags, uint32_t so_datalen_out) {
+  return send_to(instance, fd, si_data, si_data_len, address, port, si_flags, so_datalen_out, 0);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_to_v2(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                           uint32_t si_data_len, uint32_t address, uint32_t port,
+                                                           uint32_t si_flags, uint32_t so_datalen_out) {
+  return send_to(instance, fd, si_data, si_data_len, address, port, si_flags, so_datalen_out, 1);
+}
+
 uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance, uint32_t fd, uint32_t how) {
   uint32_t error;
   w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
@@ -3108,8 +3899,232 @@ uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance,
     return error;
   static const int host_how[] = {0, SHUT_RD, SHUT_WR, SHUT_RDWR}; /* sdflags: RD 1, WR 2 */
   if (how == 0 || how > 3)
-    return W2N_WASI_INVAL;
+    return W2N_WASI_INVAL; /* as wasmtime (WasmEdge lets 0 through as SHUT_RD) */
   return shutdown(entry->host, host_how[how]) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
+}
+
+/* Addresses of a socket ------------------------------------------------------------------- */
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getlocaladdr(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                             uint32_t addr_type_out, uint32_t port_out) {
+  return get_address(instance, fd, 0, address, 0, addr_type_out, port_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getlocaladdr_v2(w2n_instance *instance, uint32_t fd,
+                                                                uint32_t address, uint32_t port_out) {
+  return get_address(instance, fd, 0, address, 1, 0, port_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getpeeraddr(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                            uint32_t addr_type_out, uint32_t port_out) {
+  return get_address(instance, fd, 1, address, 0, addr_type_out, port_out);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getpeeraddr_v2(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t address, uint32_t port_out) {
+  return get_address(instance, fd, 1, address, 1, 0, port_out);
+}
+
+/* Options --------------------------------------------------------------------------------- */
+
+/* WasmEdge's sock_opt_so enum (0 ... 14) to SO_*; -1 when unknown. */
+static int host_option(uint32_t name) {
+  static const int options[] = {SO_REUSEADDR, SO_TYPE,   SO_ERROR,    SO_DONTROUTE, SO_BROADCAST,
+                                SO_SNDBUF,    SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_LINGER,
+                                SO_RCVLOWAT,  SO_RCVTIMEO, SO_SNDTIMEO, SO_ACCEPTCONN, SO_BINDTODEVICE};
+  return name < sizeof options / sizeof options[0] ? options[name] : -1;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getsockopt(w2n_instance *instance, uint32_t fd, uint32_t level,
+                                                           uint32_t name, uint32_t value, uint32_t value_len_inout) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  int option = host_option(name);
+  if (level != 0 || option < 0)
+    return W2N_WASI_INVAL; /* only SOL_SOCKET (0) */
+  uint8_t *length_pointer = w2n_guest(instance, value_len_inout, 4);
+  if (length_pointer == NULL)
+    return W2N_WASI_FAULT;
+  uint32_t size = w2n_load32(length_pointer);
+  uint8_t *buffer = w2n_guest(instance, value, size);
+  if (buffer == NULL)
+    return W2N_WASI_FAULT;
+  socklen_t length = size;
+  if (getsockopt(entry->host, SOL_SOCKET, option, buffer, &length) != 0)
+    return w2n_wasi_errno(errno);
+  if ((option == SO_ERROR || option == SO_TYPE) && length >= 4) {
+    int32_t host_value;
+    memcpy(&host_value, buffer, 4);
+    int32_t translated = option == SO_ERROR ? (int32_t)w2n_wasi_errno(host_value)
+                         : host_value == SOCK_DGRAM  ? 1
+                         : host_value == SOCK_STREAM ? 2
+                                                     : 0;
+    memcpy(buffer, &translated, 4);
+  }
+  w2n_store32(length_pointer, (uint32_t)length);
+  return W2N_WASI_SUCCESS;
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_setsockopt(w2n_instance *instance, uint32_t fd, uint32_t level,
+                                                           uint32_t name, uint32_t value, uint32_t value_len) {
+  uint32_t error;
+  w2n_wasi_fd *entry = socket_fd(instance, fd, &error);
+  if (entry == NULL)
+    return error;
+  int option = host_option(name);
+  if (level != 0 || option < 0)
+    return W2N_WASI_INVAL;
+  const uint8_t *buffer = w2n_guest(instance, value, value_len);
+  if (buffer == NULL)
+    return W2N_WASI_FAULT;
+  /* Values pass through: ints are 4 bytes, timeval {i64, i64} and linger {i32, i32} have the
+   * same layout in wasm32 and on 64-bit Linux. */
+  return setsockopt(entry->host, SOL_SOCKET, option, buffer, value_len) == 0 ? W2N_WASI_SUCCESS
+                                                                             : w2n_wasi_errno(errno);
+}
+
+/* sock_getaddrinfo ------------------------------------------------------------------------ */
+
+enum { ADDRINFO_SIZE = 28, SOCKADDR_SIZE = 12 };
+
+static uint32_t ai_error(int code) {
+  switch (code) {
+#ifdef EAI_ADDRFAMILY
+  case EAI_ADDRFAMILY: return W2N_WASI_AIADDRFAMILY;
+#endif
+  case EAI_AGAIN: return W2N_WASI_AIAGAIN;
+  case EAI_BADFLAGS: return W2N_WASI_AIBADFLAG;
+  case EAI_FAIL: return W2N_WASI_AIFAIL;
+  case EAI_FAMILY: return W2N_WASI_AIFAMILY;
+  case EAI_MEMORY: return W2N_WASI_AIMEMORY;
+#ifdef EAI_NODATA
+  case EAI_NODATA: return W2N_WASI_AINODATA;
+#endif
+  case EAI_NONAME: return W2N_WASI_AINONAME;
+  case EAI_SERVICE: return W2N_WASI_AISERVICE;
+  case EAI_SOCKTYPE: return W2N_WASI_AISOCKTYPE;
+  case EAI_SYSTEM: return W2N_WASI_AISYSTEM;
+  default: return W2N_WASI_AIFAIL;
+  }
+}
+
+/* A guest string of `length` bytes, up to its first NUL ("" for length 0); NULL when out of memory. */
+static char *guest_string(const uint8_t *bytes, uint32_t length) {
+  const uint8_t *nul = memchr(bytes, '\0', length);
+  return strndup((const char *)bytes, nul != NULL ? (size_t)(nul - bytes) : length);
+}
+
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getaddrinfo(w2n_instance *instance, uint32_t node,
+                                                            uint32_t node_len, uint32_t service,
+                                                            uint32_t service_len, uint32_t hints, uint32_t res,
+                                                            uint32_t max_res_len, uint32_t res_len_out) {
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  const uint8_t *node_bytes = w2n_guest(instance, node, node_len);
+  const uint8_t *service_bytes = w2n_guest(instance, service, service_len);
+  const uint8_t *hint = w2n_guest(instance, hints, ADDRINFO_SIZE);
+  uint8_t *res_pointer = w2n_guest(instance, res, 4);
+  if (node_bytes == NULL || service_bytes == NULL || hint == NULL || res_pointer == NULL ||
+      w2n_guest(instance, res_len_out, 4) == NULL)
+    return W2N_WASI_FAULT;
+  if (max_res_len < 1)
+    return W2N_WASI_AIMEMORY;
+  if (!wasi->allow_network)
+    return W2N_WASI_ACCES;
+
+  struct addrinfo host_hints;
+  memset(&host_hints, 0, sizeof host_hints);
+  uint16_t flags = w2n_load16(hint);
+  host_hints.ai_flags = (flags & 1 ? AI_PASSIVE : 0) | (flags & 2 ? AI_CANONNAME : 0) |
+                        (flags & 4 ? AI_NUMERICHOST : 0) | (flags & 8 ? AI_NUMERICSERV : 0) |
+                        (flags & 16 ? AI_V4MAPPED : 0) | (flags & 32 ? AI_ALL : 0) | (flags & 64 ? AI_ADDRCONFIG : 0);
+  switch (hint[2]) {
+  case 0: host_hints.ai_family = AF_UNSPEC; break;
+  case FAMILY_INET4: host_hints.ai_family = AF_INET; break;
+  case FAMILY_INET6: host_hints.ai_family = AF_INET6; break;
+  default: return W2N_WASI_AIFAMILY;
+  }
+  switch (hint[3]) {
+  case 0: host_hints.ai_socktype = 0; break;
+  case 1: host_hints.ai_socktype = SOCK_DGRAM; break;
+  case 2: host_hints.ai_socktype = SOCK_STREAM; break;
+  default: return W2N_WASI_NOSYS;
+  }
+  switch (hint[4]) {
+  case 0: host_hints.ai_protocol = 0; break;
+  case 1: host_hints.ai_protocol = IPPROTO_TCP; break;
+  case 2: host_hints.ai_protocol = IPPROTO_UDP; break;
+  default: return W2N_WASI_NOSYS;
+  }
+  char *node_text = guest_string(node_bytes, node_len), *service_text = guest_string(service_bytes, service_len);
+  if (node_text == NULL || service_text == NULL) {
+    free(node_text);
+    free(service_text);
+    return W2N_WASI_NOMEM;
+  }
+  if (node_text[0] == '\0' && service_text[0] == '\0') {
+    free(node_text);
+    free(service_text);
+    return W2N_WASI_AINONAME;
+  }
+  struct addrinfo *results = NULL;
+  int code = getaddrinfo(node_text[0] ? node_text : NULL, service_text[0] ? service_text : NULL, &host_hints, &results);
+  free(node_text);
+  free(service_text);
+  if (code != 0)
+    return ai_error(code);
+
+  /* Fill the guest's preallocated, pre-linked nodes. */
+  uint32_t count = 0, error = W2N_WASI_SUCCESS, guest_node = w2n_load32(res_pointer);
+  for (struct addrinfo *result = results; result != NULL && count < max_res_len; result = result->ai_next) {
+    if (result->ai_family != AF_INET && result->ai_family != AF_INET6)
+      continue;
+    uint8_t *info = w2n_guest(instance, guest_node, ADDRINFO_SIZE);
+    if (info == NULL) {
+      error = W2N_WASI_FAULT;
+      break;
+    }
+    uint16_t out_flags = (uint16_t)((result->ai_flags & AI_PASSIVE ? 1 : 0) | (result->ai_flags & AI_CANONNAME ? 2 : 0) |
+                                    (result->ai_flags & AI_NUMERICHOST ? 4 : 0) |
+                                    (result->ai_flags & AI_NUMERICSERV ? 8 : 0) |
+                                    (result->ai_flags & AI_V4MAPPED ? 16 : 0) | (result->ai_flags & AI_ALL ? 32 : 0) |
+                                    (result->ai_flags & AI_ADDRCONFIG ? 64 : 0));
+    w2n_store16(info, out_flags);
+    info[2] = result->ai_family == AF_INET ? FAMILY_INET4 : FAMILY_INET6;
+    info[3] = result->ai_socktype == SOCK_DGRAM ? 1 : result->ai_socktype == SOCK_STREAM ? 2 : 0;
+    info[4] = result->ai_protocol == IPPROTO_TCP ? 1 : result->ai_protocol == IPPROTO_UDP ? 2 : 0;
+    w2n_store32(info + 8, (uint32_t)result->ai_addrlen);
+    /* The sockaddr: family, then the host sockaddr's bytes after its family field (port in
+     * network order, address, ...): 14 bytes for IPv4, 26 for IPv6. */
+    uint8_t *sockaddr = w2n_guest(instance, w2n_load32(info + 12), SOCKADDR_SIZE);
+    uint32_t data_length = result->ai_family == AF_INET ? 14 : 26;
+    uint8_t *data = sockaddr != NULL ? w2n_guest(instance, w2n_load32(sockaddr + 8), data_length) : NULL;
+    if (data == NULL || result->ai_addrlen < 2 + data_length) {
+      error = W2N_WASI_FAULT;
+      break;
+    }
+    sockaddr[0] = info[2];
+    w2n_store32(sockaddr + 4, data_length);
+    memcpy(data, (const uint8_t *)result->ai_addr + 2, data_length);
+    uint32_t canonname = w2n_load32(info + 16);
+    if (result->ai_canonname != NULL && canonname != 0) {
+      size_t length = strlen(result->ai_canonname);
+      uint8_t *name = w2n_guest(instance, canonname, length + 1);
+      if (name == NULL) {
+        error = W2N_WASI_FAULT;
+        break;
+      }
+      memcpy(name, result->ai_canonname, length + 1);
+      w2n_store32(info + 20, (uint32_t)length);
+    }
+    count++;
+    guest_node = w2n_load32(info + 24); /* ai_next */
+  }
+  freeaddrinfo(results);
+  if (error != W2N_WASI_SUCCESS)
+    return error;
+  return w2n_wasi_put32(instance, res_len_out, count);
 }
 """####),
         ("wasi/wasi.c", ####"""
@@ -3182,46 +4197,64 @@ static int env_set(w2n_wasi *wasi, const char *entry) {
   return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
 }
 
+/* stdin, stdout, stderr: like wasmtime, stdin may only be read and stdout and stderr only written. */
 static int add_stdio(w2n_wasi *wasi, int host) {
   w2n_wasi_fd *entry = &wasi->fds[host];
   struct stat st;
+  memset(entry, 0, sizeof *entry);
   entry->host = host;
   entry->owned = 0;
   entry->filetype = fstat(host, &st) == 0 ? w2n_wasi_filetype(host, st.st_mode) : W2N_WASI_FILETYPE_UNKNOWN;
-  entry->rights_base = entry->filetype == W2N_WASI_FILETYPE_REGULAR_FILE
-                           ? W2N_RIGHTS_FILE
-                           : W2N_RIGHTS_FILE & ~(W2N_RIGHTS_FD_SEEK | W2N_RIGHTS_FD_TELL);
+  entry->rights_base = entry->rights_inheriting = host == 0 ? W2N_RIGHTS_FD_READ : W2N_RIGHTS_FD_WRITE;
   return 0;
 }
 
+/* A directory grant: "HOST", "HOST::GUEST", either followed by ":ro" for a read-only grant. */
 static int add_preopen(w2n_wasi *wasi, const char *grant, char *error, size_t error_size) {
-  const char *separator = strstr(grant, "::");
-  size_t host_length = separator != NULL ? (size_t)(separator - grant) : strlen(grant);
-  const char *guest = separator != NULL ? separator + 2 : grant;
-  char *host = strndup(grant, host_length);
-  if (host == NULL)
+  size_t grant_length = strlen(grant);
+  int readonly = grant_length > 3 && strcmp(grant + grant_length - 3, ":ro") == 0;
+  char *text = strndup(grant, readonly ? grant_length - 3 : grant_length);
+  if (text == NULL)
     return report(error, error_size, "out of memory");
-  int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    report(error, error_size, "cannot open directory %s: %s", host, strerror(errno));
-    free(host);
+  char *separator = strstr(text, "::");
+  const char *guest = text;
+  if (separator != NULL) {
+    *separator = '\0';
+    guest = separator + 2;
+  }
+  if (text[0] == '\0' || guest[0] == '\0') {
+    report(error, error_size, "bad directory grant '%s': give HOST, HOST::GUEST, HOST:ro or HOST::GUEST:ro", grant);
+    free(text);
     return -1;
   }
-  free(host);
+  int fd = open(text, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    report(error, error_size, "cannot open directory %s: %s", text, strerror(errno));
+    free(text);
+    return -1;
+  }
   uint32_t number;
-  if (w2n_wasi_fd_add(wasi, fd, W2N_RIGHTS_DIRECTORY, W2N_RIGHTS_DIRECTORY | W2N_RIGHTS_FILE, &number) !=
-          W2N_WASI_SUCCESS ||
-      (wasi->fds[number].preopen = strdup(guest)) == NULL)
+  if (w2n_wasi_fd_add(wasi, fd, W2N_RIGHTS_DIRECTORY, W2N_RIGHTS_DIRECTORY_INHERITING, &number) != W2N_WASI_SUCCESS ||
+      (wasi->fds[number].preopen = strdup(guest)) == NULL) {
+    free(text);
     return report(error, error_size, "out of memory");
+  }
+  wasi->fds[number].readonly = (uint8_t)readonly;
+  free(text);
   return 0;
 }
 
 w2n_wasi *w2n_wasi_create(int argc, const char *const *argv, const w2n_main_config *config, char *error,
                           size_t error_size) {
   w2n_wasi *wasi = calloc(1, sizeof *wasi);
-  if (wasi == NULL || (wasi->fds = calloc(3, sizeof(w2n_wasi_fd))) == NULL)
+  if (wasi == NULL)
+    goto out_of_memory;
+  wasi->epoll = -1;
+  if ((wasi->fds = calloc(8, sizeof(w2n_wasi_fd))) == NULL)
     goto out_of_memory;
   wasi->fd_count = 3;
+  wasi->fd_capacity = 8;
+  wasi->allow_network = config != NULL && config->allow_network;
   for (int i = 0; i < 3; i++)
     add_stdio(wasi, i);
   for (int i = 0; i < argc; i++)
@@ -3264,6 +4297,16 @@ out_of_memory:
   return NULL;
 }
 
+int w2n_wasi_env_default(w2n_wasi *wasi, const char *entry) {
+  size_t name_length = strcspn(entry, "=");
+  if (entry[name_length] != '=')
+    return -1;
+  for (uint32_t i = 0; i < wasi->envc; i++)
+    if (strncmp(wasi->env[i], entry, name_length) == 0 && wasi->env[i][name_length] == '=')
+      return 0;
+  return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
+}
+
 void w2n_wasi_free(w2n_wasi *wasi) {
   if (wasi == NULL)
     return;
@@ -3271,8 +4314,9 @@ void w2n_wasi_free(w2n_wasi *wasi) {
     free(wasi->argv[i]);
   for (uint32_t i = 0; i < wasi->envc; i++)
     free(wasi->env[i]);
-  for (uint32_t i = 0; i < wasi->fd_count; i++)
-    w2n_wasi_fd_release(&wasi->fds[i]);
+  if (wasi->fds != NULL)
+    w2n_wasi_fds_free(wasi);
+  w2n_wasi_poll_free(wasi);
   free(wasi->argv);
   free(wasi->env);
   free(wasi->fds);
@@ -3287,17 +4331,33 @@ w2n_wasi_fd *w2n_wasi_fd_get(w2n_wasi *wasi, uint32_t fd) {
   return &wasi->fds[fd];
 }
 
+w2n_wasi_fd *w2n_wasi_socket_get(w2n_wasi *wasi, uint32_t fd, uint32_t *error) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, fd);
+  *error = W2N_WASI_SUCCESS;
+  if (entry == NULL)
+    *error = W2N_WASI_BADF;
+  else if (entry->filetype != W2N_WASI_FILETYPE_SOCKET_STREAM && entry->filetype != W2N_WASI_FILETYPE_SOCKET_DGRAM)
+    *error = W2N_WASI_NOTSOCK;
+  return *error == W2N_WASI_SUCCESS ? entry : NULL;
+}
+
+/* Guest descriptors are the lowest free numbers, as wasmtime gives them. */
 uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_t rights_inheriting, uint32_t *fd) {
   uint32_t number = 0;
   while (number < wasi->fd_count && wasi->fds[number].host >= 0)
     number++;
   if (number == wasi->fd_count) {
-    w2n_wasi_fd *grown = realloc(wasi->fds, (wasi->fd_count + 1) * sizeof *grown);
-    if (grown == NULL) {
-      close(host);
-      return W2N_WASI_NOMEM;
+    if (wasi->fd_count == wasi->fd_capacity) {
+      uint32_t capacity = wasi->fd_capacity * 2;
+      w2n_wasi_fd *grown = capacity > wasi->fd_capacity ? realloc(wasi->fds, capacity * sizeof *grown) : NULL;
+      if (grown == NULL) {
+        close(host);
+        return W2N_WASI_NOMEM;
+      }
+      wasi->fds = grown;
+      wasi->fd_capacity = capacity;
     }
-    wasi->fds = grown;
+    wasi->fds[wasi->fd_count].host = -1;
     wasi->fd_count++;
   }
   struct stat st;
@@ -3312,6 +4372,14 @@ uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_
   return W2N_WASI_SUCCESS;
 }
 
+void w2n_wasi_fds_free(w2n_wasi *wasi) {
+  for (uint32_t i = 0; i < wasi->fd_count; i++) {
+    w2n_wasi_poll_forget(wasi, &wasi->fds[i]);
+    w2n_wasi_fd_release(&wasi->fds[i]);
+  }
+}
+
+/* Callers forget the poll registration first (w2n_wasi_poll_forget). */
 void w2n_wasi_fd_release(w2n_wasi_fd *entry) {
   if (entry->host < 0 && entry->dir == NULL && entry->preopen == NULL)
     return;
@@ -3470,8 +4538,14 @@ uint32_t w2n_wasi_errno(int host_errno) {
 /* The import table ------------------------------------------------------------------------ */
 
 #define W2N_WASI_ENTRY(name, signature) {#name, signature, (void *)w2n_import_wasi_snapshot_preview1_##name}
+/* An import name whose implementation is a function of another name (V1 / V2 variants). */
+#define W2N_WASI_VARIANT(name, signature, function)                                                                 \
+  {#name, signature, (void *)w2n_import_wasi_snapshot_preview1_##function}
 
-/* Sorted by name (w2n_wasi_find searches it by bisection). */
+/* Sorted by name, then signature (w2n_wasi_lookup bisects it). One name may have several entries,
+ * one per function type: WasmEdge's socket functions come in a V1 and a V2 flavour, and the plain
+ * name is linked to whichever matches the import's type (WasmEdge's rule: the V1 type, else the
+ * `<name>_v2` type); the `_v2` names are listed too. */
 const w2n_wasi_function w2n_wasi_functions[] = {
     W2N_WASI_ENTRY(args_get, "ii:i"),
     W2N_WASI_ENTRY(args_sizes_get, "ii:i"),
@@ -3479,6 +4553,7 @@ const w2n_wasi_function w2n_wasi_functions[] = {
     W2N_WASI_ENTRY(clock_time_get, "iIi:i"),
     W2N_WASI_ENTRY(environ_get, "ii:i"),
     W2N_WASI_ENTRY(environ_sizes_get, "ii:i"),
+    W2N_WASI_ENTRY(epoll_oneoff, "iiii:i"),
     W2N_WASI_ENTRY(fd_advise, "iIIi:i"),
     W2N_WASI_ENTRY(fd_allocate, "iII:i"),
     W2N_WASI_ENTRY(fd_close, "i:i"),
@@ -3515,9 +4590,35 @@ const w2n_wasi_function w2n_wasi_functions[] = {
     W2N_WASI_ENTRY(proc_raise, "i:i"),
     W2N_WASI_ENTRY(random_get, "ii:i"),
     W2N_WASI_ENTRY(sched_yield, ":i"),
-    W2N_WASI_ENTRY(sock_accept, "iii:i"),
+    W2N_WASI_VARIANT(sock_accept, "ii:i", sock_accept_v1),    /* WasmEdge V1 */
+    W2N_WASI_ENTRY(sock_accept, "iii:i"),                     /* preview1, WasmEdge V2 */
+    W2N_WASI_ENTRY(sock_accept_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_bind, "iii:i"),
+    W2N_WASI_ENTRY(sock_bind_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_connect, "iii:i"),
+    W2N_WASI_ENTRY(sock_connect_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_getaddrinfo, "iiiiiiii:i"),
+    W2N_WASI_VARIANT(sock_getlocaladdr, "iii:i", sock_getlocaladdr_v2),
+    W2N_WASI_ENTRY(sock_getlocaladdr, "iiii:i"),
+    W2N_WASI_ENTRY(sock_getlocaladdr_v2, "iii:i"),
+    W2N_WASI_VARIANT(sock_getpeeraddr, "iii:i", sock_getpeeraddr_v2),
+    W2N_WASI_ENTRY(sock_getpeeraddr, "iiii:i"),
+    W2N_WASI_ENTRY(sock_getpeeraddr_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_getsockopt, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_listen, "ii:i"),
+    W2N_WASI_ENTRY(sock_listen_v2, "ii:i"),
+    W2N_WASI_ENTRY(sock_open, "iii:i"),
+    W2N_WASI_ENTRY(sock_open_v2, "iii:i"),
     W2N_WASI_ENTRY(sock_recv, "iiiiii:i"),
+    W2N_WASI_ENTRY(sock_recv_from, "iiiiiii:i"),
+    W2N_WASI_VARIANT(sock_recv_from, "iiiiiiii:i", sock_recv_from_v2),
+    W2N_WASI_ENTRY(sock_recv_from_v2, "iiiiiiii:i"),
+    W2N_WASI_ENTRY(sock_recv_v2, "iiiiii:i"),
     W2N_WASI_ENTRY(sock_send, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_send_to, "iiiiiii:i"),
+    W2N_WASI_ENTRY(sock_send_to_v2, "iiiiiii:i"),
+    W2N_WASI_ENTRY(sock_send_v2, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_setsockopt, "iiiii:i"),
     W2N_WASI_ENTRY(sock_shutdown, "ii:i"),
 };
 
@@ -3525,15 +4626,37 @@ const uint32_t w2n_wasi_function_count = sizeof w2n_wasi_functions / sizeof w2n_
 
 const w2n_wasi_function *w2n_wasi_find(const char *name) {
   uint32_t low = 0, high = w2n_wasi_function_count;
-  while (low < high) {
+  while (low < high) { /* the first entry whose name is not below `name` */
     uint32_t middle = low + (high - low) / 2;
-    int order = strcmp(name, w2n_wasi_functions[middle].name);
-    if (order == 0)
-      return &w2n_wasi_functions[middle];
-    if (order < 0)
-      high = middle;
-    else
+    if (strcmp(w2n_wasi_functions[middle].name, name) < 0)
       low = middle + 1;
+    else
+      high = middle;
+  }
+  return low < w2n_wasi_function_count && strcmp(w2n_wasi_functions[low].name, name) == 0 ? &w2n_wasi_functions[low]
+                                                                                         : NULL;
+}
+
+/* The 11 WasmEdge names that have a V2 flavour under `<name>_v2`. */
+static int has_v2(const char *name) {
+  static const char *const names[] = {"sock_accept",    "sock_bind",         "sock_connect",     "sock_getlocaladdr",
+                                      "sock_getpeeraddr", "sock_listen",     "sock_open",        "sock_recv",
+                                      "sock_recv_from", "sock_send",         "sock_send_to"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(name, names[i]) == 0)
+      return 1;
+  return 0;
+}
+
+const w2n_wasi_function *w2n_wasi_lookup(const char *name, const char *signature) {
+  for (const w2n_wasi_function *entry = w2n_wasi_find(name);
+       entry != NULL && entry < w2n_wasi_functions + w2n_wasi_function_count && strcmp(entry->name, name) == 0; entry++)
+    if (strcmp(entry->signature, signature) == 0)
+      return entry;
+  if (has_v2(name) && strlen(name) < 64) { /* WasmEdge: a plain name whose V1 type differs gets V2 */
+    char v2[80];
+    snprintf(v2, sizeof v2, "%s_v2", name);
+    return w2n_wasi_lookup(v2, signature);
   }
   return NULL;
 }
@@ -3567,33 +4690,52 @@ enum {
   W2N_WASI_FILETYPE_SYMBOLIC_LINK = 7,
 };
 
-/* Rights (preview1 `rights`): reported by fd_fdstat_get; like wasmtime, only the read and write
- * intent of path_open is enforced (by the host's open mode). */
+/* Rights (preview1 `rights`): reported by fd_fdstat_get with wasmtime's values; like wasmtime,
+ * only the read and write intent of path_open is enforced (by the host's open mode), plus the
+ * read-only form of a directory grant (`readonly` below). */
 #define W2N_RIGHT(bit) ((uint64_t)1 << (bit))
+#define W2N_RIGHTS_FD_DATASYNC W2N_RIGHT(0)
 #define W2N_RIGHTS_FD_READ W2N_RIGHT(1)
 #define W2N_RIGHTS_FD_SEEK W2N_RIGHT(2)
+#define W2N_RIGHTS_FD_FDSTAT_SET_FLAGS W2N_RIGHT(3)
 #define W2N_RIGHTS_FD_TELL W2N_RIGHT(5)
 #define W2N_RIGHTS_FD_WRITE W2N_RIGHT(6)
 #define W2N_RIGHTS_FD_READDIR W2N_RIGHT(14)
+#define W2N_RIGHTS_PATH_FILESTAT_SET_SIZE W2N_RIGHT(19)
+#define W2N_RIGHTS_POLL_FD_READWRITE W2N_RIGHT(27)
+#define W2N_RIGHTS_SOCK_SHUTDOWN W2N_RIGHT(28)
 #define W2N_RIGHTS_ALL (W2N_RIGHT(30) - 1)
-/* Rights that make sense on a directory and on a file (wasmtime's split). */
+/* What wasmtime reports for a directory (base and inheriting) and for a file. */
 #define W2N_RIGHTS_DIRECTORY                                                                                        \
-  (W2N_RIGHT(3) | W2N_RIGHT(4) | W2N_RIGHT(0) | W2N_RIGHT(9) | W2N_RIGHT(10) | W2N_RIGHT(11) | W2N_RIGHT(12) |        \
-   W2N_RIGHT(13) | W2N_RIGHT(14) | W2N_RIGHT(15) | W2N_RIGHT(16) | W2N_RIGHT(17) | W2N_RIGHT(18) | W2N_RIGHT(19) |    \
-   W2N_RIGHT(20) | W2N_RIGHT(21) | W2N_RIGHT(23) | W2N_RIGHT(24) | W2N_RIGHT(25) | W2N_RIGHT(26))
-#define W2N_RIGHTS_FILE                                                                                             \
-  (W2N_RIGHT(0) | W2N_RIGHT(1) | W2N_RIGHT(2) | W2N_RIGHT(3) | W2N_RIGHT(4) | W2N_RIGHT(5) | W2N_RIGHT(6) |          \
-   W2N_RIGHT(7) | W2N_RIGHT(8) | W2N_RIGHT(21) | W2N_RIGHT(22) | W2N_RIGHT(23) | W2N_RIGHT(27))
+  (W2N_RIGHT(9) | W2N_RIGHT(10) | W2N_RIGHT(11) | W2N_RIGHT(12) | W2N_RIGHT(13) | W2N_RIGHT(14) | W2N_RIGHT(15) |    \
+   W2N_RIGHT(16) | W2N_RIGHT(17) | W2N_RIGHT(18) | W2N_RIGHT(20) | W2N_RIGHT(21) | W2N_RIGHT(23) | W2N_RIGHT(24) |   \
+   W2N_RIGHT(25) | W2N_RIGHT(26))
+#define W2N_RIGHTS_DIRECTORY_INHERITING (W2N_RIGHTS_FILE_ALL & ~W2N_RIGHTS_PATH_FILESTAT_SET_SIZE & ~W2N_RIGHT(28) & ~W2N_RIGHT(29))
+#define W2N_RIGHTS_FILE_ALL W2N_RIGHTS_ALL
+#define W2N_RIGHTS_FILE W2N_RIGHTS_ALL
+/* Sockets: what WasmEdge gives them (FD_READ, FD_WRITE, FD_FDSTAT_SET_FLAGS, POLL_FD_READWRITE
+ * and its socket bits 28 ... 35). */
+#define W2N_RIGHTS_SOCKET                                                                                           \
+  (W2N_RIGHTS_FD_READ | W2N_RIGHTS_FD_WRITE | W2N_RIGHTS_FD_FDSTAT_SET_FLAGS | W2N_RIGHTS_POLL_FD_READWRITE |       \
+   (W2N_RIGHT(36) - W2N_RIGHT(28)))
 
 /* One guest descriptor. */
 typedef struct w2n_wasi_fd {
   int host;          /* -1: a free slot */
   int owned;         /* 1: close `host` on fd_close (0 for the process's stdio) */
   uint8_t filetype;
+  uint8_t readonly;  /* 1: opened below a read-only directory grant: no change through it */
   char *preopen;     /* the guest name of a granted directory, else NULL */
   DIR *dir;          /* fd_readdir's stream, opened on first use */
   uint64_t dir_next; /* the cookie `dir` is positioned at */
   uint64_t rights_base, rights_inheriting;
+  /* poll_oneoff (poll.c): the events registered for this descriptor in the context's epoll set
+   * (0: not registered), and this call's subscriptions to it. */
+  uint32_t poll_registered;
+  uint32_t poll_generation; /* the call that filled the fields below */
+  uint32_t poll_wanted;     /* events this call wants */
+  uint32_t poll_read, poll_write; /* first subscription index + 1 of each kind (0: none) */
+  uint8_t poll_always_ready; /* epoll refuses it (regular files): always ready, as poll() says */
 } w2n_wasi_fd;
 
 struct w2n_wasi {
@@ -3604,8 +4746,16 @@ struct w2n_wasi {
   char **env;
   uint32_t env_size;
   w2n_wasi_fd *fds;
-  uint32_t fd_count;
+  uint32_t fd_count;    /* slots in use or free */
+  uint32_t fd_capacity; /* slots allocated */
   uint32_t exit_status;
+  uint32_t allow_network; /* sock_open and sock_getaddrinfo are allowed */
+  /* poll.c */
+  int epoll;                /* -1 until the first poll_oneoff on a descriptor */
+  uint32_t poll_generation; /* counts poll_oneoff calls */
+  uint32_t poll_registered; /* descriptors registered in `epoll` */
+  void *poll_scratch;       /* per-call working storage, grown as needed */
+  size_t poll_scratch_size;
 };
 
 /* The calling instance's WASI context; traps (W2N_TRAP_HOST) when it has none. */
@@ -3656,13 +4806,22 @@ int w2n_wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct time
 
 /* Descriptors. */
 w2n_wasi_fd *w2n_wasi_fd_get(w2n_wasi *wasi, uint32_t fd);
+/* The socket behind guest `fd`: NULL with BADF (unknown) or NOTSOCK in *error. */
+w2n_wasi_fd *w2n_wasi_socket_get(w2n_wasi *wasi, uint32_t fd, uint32_t *error);
 /* Adds an owned host descriptor: SUCCESS and its guest number in *fd, or an errno (closes host). */
 uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_t rights_inheriting, uint32_t *fd);
 void w2n_wasi_fd_release(w2n_wasi_fd *entry);
+/* Releases every slot of the context (w2n_wasi_free). */
+void w2n_wasi_fds_free(w2n_wasi *wasi);
+/* Forgets `entry`'s epoll registration (before its host descriptor is closed or moved). */
+void w2n_wasi_poll_forget(w2n_wasi *wasi, w2n_wasi_fd *entry);
+/* Closes the context's epoll set and frees poll's storage. */
+void w2n_wasi_poll_free(w2n_wasi *wasi);
 
 /* Path resolution (path.c): where an operation on `path` below directory `fd` applies. */
 typedef struct w2n_wasi_path {
   int dir;        /* host directory the final component is in (close with w2n_wasi_path_done) */
+  int readonly;   /* the guest directory is below a read-only grant */
   int dir_owned;  /* 1 when `dir` was opened by the resolution */
   char name[256]; /* the final component ("." for the directory itself) */
   int must_be_dir; /* the path ended with "/" */
@@ -3670,7 +4829,7 @@ typedef struct w2n_wasi_path {
 
 /* Resolves guest `path` (path_len bytes at a guest address) below guest directory `fd`, following
  * symbolic links in every component, and in the last one too when `follow` is 1. Never leaves the
- * directory: an absolute path or one whose `..` or links escape gives NOTCAPABLE. */
+ * directory: an absolute path or one whose `..` or links escape gives PERM (as wasmtime). */
 uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t path, uint32_t path_len, int follow,
                                w2n_wasi_path *out);
 void w2n_wasi_path_done(w2n_wasi_path *resolved);

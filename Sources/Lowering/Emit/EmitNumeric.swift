@@ -94,12 +94,12 @@ extension FunctionLowering {
         case .i32ShrU, .i64ShrU: result = LLVMBuildLShr(b, lhs, LLVMBuildAnd(b, rhs, constant(Int64(bits - 1)), ""), name)
         case .i32Rotl, .i64Rotl: result = builder.intrinsic("llvm.fshl", overloads: [type], [lhs, lhs, rhs], name)
         case .i32Rotr, .i64Rotr: result = builder.intrinsic("llvm.fshr", overloads: [type], [lhs, lhs, rhs], name)
-        case .f32Add, .f64Add: result = LLVMBuildFAdd(b, lhs, rhs, name)
-        case .f32Sub, .f64Sub: result = LLVMBuildFSub(b, lhs, rhs, name)
-        case .f32Mul, .f64Mul: result = LLVMBuildFMul(b, lhs, rhs, name)
-        case .f32Div, .f64Div: result = LLVMBuildFDiv(b, lhs, rhs, name)
-        case .f32Min, .f64Min: result = builder.intrinsic("llvm.minimum", overloads: [type], [lhs, rhs], name)
-        case .f32Max, .f64Max: result = builder.intrinsic("llvm.maximum", overloads: [type], [lhs, rhs], name)
+        case .f32Add, .f64Add: result = quietIfFoldable(LLVMBuildFAdd(b, lhs, rhs, name), lhs, rhs)
+        case .f32Sub, .f64Sub: result = quietIfFoldable(LLVMBuildFSub(b, lhs, rhs, name), lhs, rhs)
+        case .f32Mul, .f64Mul: result = quietIfFoldable(LLVMBuildFMul(b, lhs, rhs, name), lhs, rhs)
+        case .f32Div, .f64Div: result = quietIfFoldable(LLVMBuildFDiv(b, lhs, rhs, name), lhs, rhs)
+        case .f32Min, .f64Min: result = quietNaN(builder.intrinsic("llvm.minimum", overloads: [type], [lhs, rhs], name))
+        case .f32Max, .f64Max: result = quietNaN(builder.intrinsic("llvm.maximum", overloads: [type], [lhs, rhs], name))
         case .f32Copysign, .f64Copysign: result = builder.intrinsic("llvm.copysign", overloads: [type], [lhs, rhs], name)
         }
         push(result)
@@ -162,12 +162,44 @@ extension FunctionLowering {
             result = LLVMBuildSIToFP(b, operand, target, name)
         case .f32ConvertI32U, .f32ConvertI64U, .f64ConvertI32U, .f64ConvertI64U:
             result = LLVMBuildUIToFP(b, operand, target, name)
-        case .f32DemoteF64: result = LLVMBuildFPTrunc(b, operand, types.f32, name)
+        case .f32DemoteF64:
+            // fptrunc(fpext x) folds to x, which would keep a signalling NaN signalling.
+            let isPromoted = LLVMIsAFPExtInst(operand) != nil
+            let demoted = LLVMBuildFPTrunc(b, operand, types.f32, name)!
+            result = isPromoted ? quietNaN(demoted) : demoted
         case .f64PromoteF32: result = LLVMBuildFPExt(b, operand, types.f64, name)
         case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
             result = builder.bitcast(operand, target, name)
         }
         push(result)
+    }
+
+    /// A NaN result of wasm arithmetic must be quiet ("arithmetic NaN"). Hardware quiets NaNs,
+    /// but LLVM may fold `x - 0`, `x * 1`, `x / 1`, `x / -1` and `-0 - x` to `x` or `-x`, which
+    /// keeps a signalling NaN signalling. Those folds need a constant operand of 0 or ±1, so only
+    /// such operations get an explicit quieting (which stays when LLVM folds the operation away).
+    func quietIfFoldable(_ result: LLVMValueRef, _ lhs: LLVMValueRef, _ rhs: LLVMValueRef) -> LLVMValueRef {
+        func isFoldingConstant(_ value: LLVMValueRef) -> Bool {
+            guard LLVMIsAConstantFP(value) != nil else { return false }
+            var losesInfo: LLVMBool = 0
+            let number = LLVMConstRealGetDouble(value, &losesInfo)
+            return number == 0 || number == 1 || number == -1
+        }
+        guard isFoldingConstant(lhs) || isFoldingConstant(rhs) else { return result }
+        return quietNaN(result)
+    }
+
+    /// Sets the quiet bit of a NaN (in the integer domain, where LLVM keeps it; x86 cannot select
+    /// `llvm.canonicalize`). `llvm.minimum`/`maximum` also return a NaN operand unquieted.
+    func quietNaN(_ value: LLVMValueRef) -> LLVMValueRef {
+        let floatType = LLVMTypeOf(value)!
+        let isDouble = floatType == types.f64
+        let integerType = isDouble ? types.i64 : types.i32
+        let quietBit: UInt64 = isDouble ? 0x0008_0000_0000_0000 : 0x0040_0000
+        let bits = builder.bitcast(value, integerType, "bits")
+        let quieted = LLVMBuildOr(builder.builder, bits, LLVMConstInt(integerType, quietBit, 0), "quieted")!
+        let isNaN = builder.fcmp(LLVMRealUNO, value, value, "is.nan")
+        return builder.bitcast(builder.select(isNaN, quieted, bits), floatType, "quiet")
     }
 
     /// `iNN.trunc_fMM_s/u`: traps on NaN ("invalid conversion to integer") and on values outside

@@ -217,9 +217,10 @@ typedef struct w2n_import {
 } w2n_import;
 
 typedef struct w2n_export {
-  const char *name;
-  uint32_t kind;  /* W2N_EXTERN_* */
+  const char *name;     /* NUL-terminated, but names may contain NUL: name_length is the truth */
+  uint32_t kind;        /* W2N_EXTERN_* */
   uint32_t index;
+  uint32_t name_length; /* bytes of the UTF-8 name */
 } w2n_export;
 
 typedef struct w2n_function {
@@ -379,6 +380,9 @@ void w2n_instance_free(w2n_instance *instance);
 
 /* Looks up an export by name; returns 0 when absent. */
 int w2n_find_export(const w2n_instance *instance, const char *name, uint32_t kind, uint32_t *index);
+/* The same for a name given by its bytes, which may include NUL. */
+int w2n_find_export_bytes(const w2n_instance *instance, const char *name, size_t length, uint32_t kind,
+                          uint32_t *index);
 
 /* What an export is, for the host side of linking (register): the object itself. */
 int w2n_get_extern(w2n_instance *instance, uint32_t kind, uint32_t index, w2n_extern *out);
@@ -401,9 +405,13 @@ void w2n_table_free(w2n_table *table);
  * 0 when `_start` returns, W2N_EXIT_TRAP after printing "wasm2native: trap: <message>" to stderr,
  * 1 when instantiation fails. See w2n_main.c. */
 typedef struct w2n_main_config {
-  const char *const *dirs;  /* NULL-terminated "HOST" or "HOST::GUEST" directory grants */
+  const char *const *dirs;  /* NULL-terminated "HOST" or "HOST::GUEST" directory grants, each
+                               optionally followed by ":ro" for a read-only grant */
   const char *const *env;   /* NULL-terminated "NAME=VALUE" entries, or "NAME" to pass the host's */
   uint32_t inherit_env;     /* 1: the guest sees the whole host environment */
+  uint32_t allow_network;   /* 1: the WasmEdge socket extension may create sockets and resolve names */
+  uint32_t lock_grants;     /* executables: 1 ignores the deployment's W2N_DIRS, W2N_ENV,
+                               W2N_INHERIT_ENV and W2N_NET (see w2n_main.c) */
 } w2n_main_config;
 
 extern const w2n_module w2n_main_module;

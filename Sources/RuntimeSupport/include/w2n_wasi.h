@@ -16,7 +16,13 @@
  * Capabilities follow the WASI model, like wasmtime: the guest sees the arguments, the environment
  * entries and the directories it is granted, nothing else. Granted directories are preopened as
  * fds 3, 4, ... in order; paths are resolved component by component below them (symbolic links
- * included), and any path that would leave them, or an absolute one, fails with NOTCAPABLE (76).
+ * included), and any path that would leave them, or an absolute one, fails with PERM (63), as in
+ * wasmtime. A read-only grant refuses every change below it with PERM. The network (the WasmEdge
+ * socket extension's sock_open and sock_getaddrinfo) is refused with ACCES (2) unless granted.
+ *
+ * The WasmEdge socket extension (sock_open, sock_bind, ..., sock_getaddrinfo, epoll_oneoff) lives
+ * in the same module and the same descriptor table; see ../shared/docs/wasmedge-sockets.md. Its
+ * V1 and V2 flavours share names: w2n_wasi_lookup picks the implementation by name and type.
  */
 #ifndef W2N_WASI_H
 #define W2N_WASI_H
@@ -42,6 +48,9 @@ typedef struct w2n_wasi w2n_wasi;
  * directory that cannot be opened, no memory) returns NULL and writes a message into `error`. */
 w2n_wasi *w2n_wasi_create(int argc, const char *const *argv, const w2n_main_config *config, char *error,
                           size_t error_size);
+/* Adds environment entry "NAME=VALUE" unless NAME is already there (a runtime's default, such as
+ * W2N_ENGINE=aot): 0, or -1 when out of memory or `entry` has no '='. */
+int w2n_wasi_env_default(w2n_wasi *wasi, const char *entry);
 /* Closes the context's descriptors (not the process's stdin, stdout and stderr) and frees it. */
 void w2n_wasi_free(w2n_wasi *wasi);
 /* The status given to proc_exit (0 before). */
@@ -57,15 +66,27 @@ typedef struct w2n_wasi_function {
 extern const w2n_wasi_function w2n_wasi_functions[];
 extern const uint32_t w2n_wasi_function_count;
 
+/* The function implementing import `wasi_snapshot_preview1.<name>` of function type `signature`
+ * ("<params>:<results>"), or NULL: the entry of that name and type, else, for the 11 WasmEdge
+ * names with a V2 flavour, the entry `<name>_v2` of that type (WasmEdge's rule). Instantiation
+ * uses it; so should any other engine. */
+const w2n_wasi_function *w2n_wasi_lookup(const char *name, const char *signature);
+
 /* WASI errno values (preview1 witx). */
 enum {
   W2N_WASI_SUCCESS = 0,
   W2N_WASI_2BIG = 1,
   W2N_WASI_ACCES = 2,
+  W2N_WASI_ADDRINUSE = 3,
+  W2N_WASI_ADDRNOTAVAIL = 4,
+  W2N_WASI_AFNOSUPPORT = 5,
   W2N_WASI_AGAIN = 6,
   W2N_WASI_BADF = 8,
+  W2N_WASI_CONNREFUSED = 14,
+  W2N_WASI_CONNRESET = 15,
   W2N_WASI_EXIST = 20,
   W2N_WASI_FAULT = 21,
+  W2N_WASI_INPROGRESS = 26,
   W2N_WASI_INVAL = 28,
   W2N_WASI_IO = 29,
   W2N_WASI_ISDIR = 31,
@@ -74,6 +95,7 @@ enum {
   W2N_WASI_NOENT = 44,
   W2N_WASI_NOMEM = 48,
   W2N_WASI_NOSYS = 52,
+  W2N_WASI_NOTCONN = 53,
   W2N_WASI_NOTDIR = 54,
   W2N_WASI_NOTEMPTY = 55,
   W2N_WASI_NOTSOCK = 57,
@@ -83,6 +105,18 @@ enum {
   W2N_WASI_PIPE = 64,
   W2N_WASI_SPIPE = 70,
   W2N_WASI_NOTCAPABLE = 76,
+  /* WasmEdge's sock_getaddrinfo errors (EAI_*). */
+  W2N_WASI_AIADDRFAMILY = 77,
+  W2N_WASI_AIAGAIN = 78,
+  W2N_WASI_AIBADFLAG = 79,
+  W2N_WASI_AIFAIL = 80,
+  W2N_WASI_AIFAMILY = 81,
+  W2N_WASI_AIMEMORY = 82,
+  W2N_WASI_AINODATA = 83,
+  W2N_WASI_AINONAME = 84,
+  W2N_WASI_AISERVICE = 85,
+  W2N_WASI_AISOCKTYPE = 86,
+  W2N_WASI_AISYSTEM = 87,
 };
 
 /* args_env.c */
@@ -99,8 +133,12 @@ uint32_t w2n_import_wasi_snapshot_preview1_clock_res_get(w2n_instance *instance,
                                                          uint32_t resolution_out);
 uint32_t w2n_import_wasi_snapshot_preview1_clock_time_get(w2n_instance *instance, uint32_t clock_id,
                                                           uint64_t precision, uint32_t time_out);
+
+/* poll.c: poll_oneoff is level-triggered; WasmEdge's epoll_oneoff (same type) edge-triggered. */
 uint32_t w2n_import_wasi_snapshot_preview1_poll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
                                                        uint32_t nsubscriptions, uint32_t nevents_out);
+uint32_t w2n_import_wasi_snapshot_preview1_epoll_oneoff(w2n_instance *instance, uint32_t in, uint32_t out,
+                                                        uint32_t nsubscriptions, uint32_t nevents_out);
 
 /* random.c */
 uint32_t w2n_import_wasi_snapshot_preview1_random_get(w2n_instance *instance, uint32_t buf, uint32_t buf_len);
@@ -178,7 +216,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
 uint32_t w2n_import_wasi_snapshot_preview1_path_unlink_file(w2n_instance *instance, uint32_t fd, uint32_t path,
                                                             uint32_t path_len);
 
-/* sock.c (sockets the process was given; the WasmEdge extension is separate) */
+/* sock.c: preview1's socket functions (sock_accept is also WasmEdge's V2 flavour; sock_recv,
+ * sock_send and sock_shutdown are the same in both flavours). */
 uint32_t w2n_import_wasi_snapshot_preview1_sock_accept(w2n_instance *instance, uint32_t fd, uint32_t flags,
                                                        uint32_t fd_out);
 uint32_t w2n_import_wasi_snapshot_preview1_sock_recv(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
@@ -188,6 +227,61 @@ uint32_t w2n_import_wasi_snapshot_preview1_sock_send(w2n_instance *instance, uin
                                                      uint32_t si_data_len, uint32_t si_flags,
                                                      uint32_t so_datalen_out);
 uint32_t w2n_import_wasi_snapshot_preview1_sock_shutdown(w2n_instance *instance, uint32_t fd, uint32_t how);
+
+/* sock.c: the WasmEdge socket extension. Plain names are the V1 flavour except where a `_v1`
+ * symbol exists (sock_accept: the plain symbol is preview1's three-parameter function). */
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept_v1(w2n_instance *instance, uint32_t fd, uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_accept_v2(w2n_instance *instance, uint32_t fd, uint32_t flags,
+                                                          uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_open(w2n_instance *instance, uint32_t af, uint32_t socktype,
+                                                     uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_open_v2(w2n_instance *instance, uint32_t af, uint32_t socktype,
+                                                        uint32_t fd_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_bind(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                     uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_bind_v2(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                        uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_connect(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                        uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_connect_v2(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                           uint32_t port);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_listen(w2n_instance *instance, uint32_t fd, uint32_t backlog);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_listen_v2(w2n_instance *instance, uint32_t fd, uint32_t backlog);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_v2(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                        uint32_t ri_data_len, uint32_t ri_flags,
+                                                        uint32_t ro_datalen_out, uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_v2(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                        uint32_t si_data_len, uint32_t si_flags,
+                                                        uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_from(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                          uint32_t ri_data_len, uint32_t address, uint32_t ri_flags,
+                                                          uint32_t ro_datalen_out, uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_recv_from_v2(w2n_instance *instance, uint32_t fd, uint32_t ri_data,
+                                                             uint32_t ri_data_len, uint32_t address,
+                                                             uint32_t ri_flags, uint32_t ro_port_out,
+                                                             uint32_t ro_datalen_out, uint32_t ro_flags_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_to(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                        uint32_t si_data_len, uint32_t address, uint32_t port,
+                                                        uint32_t si_flags, uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_send_to_v2(w2n_instance *instance, uint32_t fd, uint32_t si_data,
+                                                           uint32_t si_data_len, uint32_t address, uint32_t port,
+                                                           uint32_t si_flags, uint32_t so_datalen_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getlocaladdr(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                             uint32_t addr_type_out, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getlocaladdr_v2(w2n_instance *instance, uint32_t fd,
+                                                                uint32_t address, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getpeeraddr(w2n_instance *instance, uint32_t fd, uint32_t address,
+                                                            uint32_t addr_type_out, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getpeeraddr_v2(w2n_instance *instance, uint32_t fd,
+                                                               uint32_t address, uint32_t port_out);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getsockopt(w2n_instance *instance, uint32_t fd, uint32_t level,
+                                                           uint32_t name, uint32_t value, uint32_t value_len_inout);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_setsockopt(w2n_instance *instance, uint32_t fd, uint32_t level,
+                                                           uint32_t name, uint32_t value, uint32_t value_len);
+uint32_t w2n_import_wasi_snapshot_preview1_sock_getaddrinfo(w2n_instance *instance, uint32_t node,
+                                                            uint32_t node_len, uint32_t service,
+                                                            uint32_t service_len, uint32_t hints, uint32_t res,
+                                                            uint32_t max_res_len, uint32_t res_len_out);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -57,7 +58,17 @@ static uint32_t transfer(w2n_instance *instance, int kind, uint32_t fd, uint32_t
   do {
     switch (kind) {
     case TRANSFER_READ: done = readv(entry->host, host, count); break;
-    case TRANSFER_WRITE: done = writev(entry->host, host, count); break;
+    case TRANSFER_WRITE:
+      if (entry->filetype == W2N_WASI_FILETYPE_SOCKET_STREAM || entry->filetype == W2N_WASI_FILETYPE_SOCKET_DGRAM) {
+        struct msghdr header; /* a closed peer is EPIPE, never SIGPIPE, whatever the host's signals */
+        memset(&header, 0, sizeof header);
+        header.msg_iov = host;
+        header.msg_iovlen = (size_t)count;
+        done = sendmsg(entry->host, &header, MSG_NOSIGNAL);
+      } else {
+        done = writev(entry->host, host, count);
+      }
+      break;
     case TRANSFER_PREAD: done = preadv(entry->host, host, count, (off_t)offset); break;
     default: done = pwritev(entry->host, host, count, (off_t)offset); break;
     }
@@ -112,9 +123,11 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_tell(w2n_instance *instance, uint3
 /* The table ------------------------------------------------------------------------------- */
 
 uint32_t w2n_import_wasi_snapshot_preview1_fd_close(w2n_instance *instance, uint32_t fd) {
-  w2n_wasi_fd *entry = w2n_wasi_fd_get(w2n_wasi_of(instance), fd);
+  w2n_wasi *wasi = w2n_wasi_of(instance);
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, fd);
   if (entry == NULL)
     return W2N_WASI_BADF;
+  w2n_wasi_poll_forget(wasi, entry);
   w2n_wasi_fd_release(entry);
   return W2N_WASI_SUCCESS;
 }
@@ -126,6 +139,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_renumber(w2n_instance *instance, u
     return W2N_WASI_BADF;
   if (from == target)
     return W2N_WASI_SUCCESS;
+  w2n_wasi_poll_forget(wasi, from);
+  w2n_wasi_poll_forget(wasi, target);
   w2n_wasi_fd_release(target);
   *target = *from;
   memset(from, 0, sizeof *from);
@@ -213,6 +228,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_size(w2n_instance *in
     return W2N_WASI_BADF;
   if (size > INT64_MAX)
     return W2N_WASI_INVAL;
+  if (entry->readonly)
+    return W2N_WASI_PERM;
   return ftruncate(entry->host, (off_t)size) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
 }
 
@@ -241,6 +258,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_filestat_set_times(w2n_instance *i
   struct timespec times[2];
   if (w2n_wasi_times(atim, mtim, fst_flags, times) != 0)
     return W2N_WASI_INVAL;
+  if (entry->readonly)
+    return W2N_WASI_PERM;
   return futimens(entry->host, times) == 0 ? W2N_WASI_SUCCESS : w2n_wasi_errno(errno);
 }
 

@@ -3,11 +3,16 @@
  *
  * Resolution never asks the kernel to interpret more than one component. Starting at the guest's
  * directory descriptor, it walks the path one component at a time: "." stays, ".." goes back to
- * the directory it came from (and fails with NOTCAPABLE at the starting one), a name that is a
- * symbolic link is replaced by the link's contents (absolute contents: NOTCAPABLE; more than 40
+ * the directory it came from (and fails with PERM at the starting one, as wasmtime), a name that
+ * is a symbolic link is replaced by the link's contents (absolute contents: PERM; more than 40
  * links: LOOP), any other name is opened with O_DIRECTORY | O_NOFOLLOW. Absolute paths fail with
- * NOTCAPABLE. The final operation then applies to one name in one directory with the *at call
- * that does not follow links (a link swapped in meanwhile makes it fail, never escape).
+ * PERM. The final operation then applies to one name in one directory with the *at call that does
+ * not follow links (a link swapped in meanwhile makes it fail, never escape). Directories entered
+ * are held open, so `..` goes back to the descriptor it came from: a directory renamed away
+ * meanwhile cannot lead outside either.
+ *
+ * Below a read-only grant (and through descriptors opened there) every change fails with PERM:
+ * creating, truncating or opening for writing, directories, links, renames, unlinks, times.
  */
 #include "wasi_internal.h"
 
@@ -67,7 +72,7 @@ static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *
   if ((*path)[0] == '\0')
     return W2N_WASI_NOENT;
   if ((*path)[0] == '/')
-    return W2N_WASI_NOTCAPABLE;
+    return W2N_WASI_PERM;
   for (;;) {
     const char *text = *path;
     while (text[position] == '/')
@@ -94,7 +99,7 @@ static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
       if (name[1] == '.') {
         if (walk->depth == 0)
-          return W2N_WASI_NOTCAPABLE;
+          return W2N_WASI_PERM;
         close(walk->dirs[--walk->depth]);
       }
       if (is_last) {
@@ -115,7 +120,7 @@ static uint32_t resolve(w2n_walk *walk, char **path, int follow, w2n_wasi_path *
         if ((size_t)target_length == sizeof target)
           return W2N_WASI_NAMETOOLONG;
         if (target[0] == '/')
-          return W2N_WASI_NOTCAPABLE;
+          return W2N_WASI_PERM;
         if (splice_link(path, after, target, (size_t)target_length, trailing) != 0)
           return W2N_WASI_NOMEM;
         position = 0;
@@ -147,6 +152,7 @@ uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t pat
     return W2N_WASI_BADF;
   if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
     return W2N_WASI_NOTDIR;
+  out->readonly = entry->readonly;
   const uint8_t *bytes = w2n_guest(instance, path, path_len);
   if (bytes == NULL)
     return W2N_WASI_FAULT;
@@ -186,6 +192,12 @@ static uint32_t finish(w2n_wasi_path *resolved, int result) {
   return error;
 }
 
+/* A change below a read-only grant: PERM, as wasmtime. */
+static uint32_t refuse(w2n_wasi_path *resolved) {
+  w2n_wasi_path_done(resolved);
+  return W2N_WASI_PERM;
+}
+
 /* path_open ------------------------------------------------------------------------------- */
 
 uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uint32_t fd, uint32_t dirflags,
@@ -204,6 +216,11 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
 
   const uint64_t read_rights = W2N_RIGHTS_FD_READ | W2N_RIGHTS_FD_READDIR;
   const uint64_t write_rights = W2N_RIGHTS_FD_WRITE | W2N_RIGHT(0) | W2N_RIGHT(8) | W2N_RIGHT(22);
+  if (resolved.readonly && ((oflags & (1 | 8)) || (rights_base & write_rights))) {
+    w2n_wasi_path_done(&resolved);
+    return W2N_WASI_PERM; /* create, truncate or write below a read-only grant */
+  }
+  int readonly = resolved.readonly;
   int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
   if (oflags & 1)
     flags |= O_CREAT;
@@ -213,7 +230,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
     flags |= O_EXCL;
   if (oflags & 8)
     flags |= O_TRUNC;
-  if (!(flags & O_DIRECTORY) && (rights_base & write_rights))
+  if (rights_base & write_rights) /* a directory opened for writing is ISDIR, as in wasmtime */
     flags |= (rights_base & read_rights) ? O_RDWR : O_WRONLY;
   if (fdflags & 1)
     flags |= O_APPEND;
@@ -237,9 +254,16 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
   if (error != W2N_WASI_SUCCESS)
     return error;
   w2n_wasi_fd *entry = &wasi->fds[number];
-  int is_dir = entry->filetype == W2N_WASI_FILETYPE_DIRECTORY;
-  entry->rights_base = rights_base & (is_dir ? W2N_RIGHTS_DIRECTORY : W2N_RIGHTS_FILE);
-  entry->rights_inheriting = rights_inheriting & (W2N_RIGHTS_DIRECTORY | W2N_RIGHTS_FILE);
+  entry->readonly = (uint8_t)readonly;
+  if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY) { /* what wasmtime reports */
+    entry->rights_base = W2N_RIGHTS_DIRECTORY;
+    entry->rights_inheriting = W2N_RIGHTS_DIRECTORY_INHERITING;
+  } else {
+    int access = flags & O_ACCMODE;
+    entry->rights_base = W2N_RIGHTS_FILE_ALL & ~(access == O_RDONLY ? W2N_RIGHTS_FD_WRITE : 0);
+    entry->rights_inheriting = entry->rights_base;
+  }
+  (void)rights_inheriting;
   return w2n_wasi_put32(instance, fd_out, number);
 }
 
@@ -275,6 +299,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_filestat_set_times(w2n_instance 
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, flags & 1, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   return finish(&resolved, utimensat(resolved.dir, resolved.name, times, AT_SYMLINK_NOFOLLOW));
 }
 
@@ -284,6 +310,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_create_directory(w2n_instance *i
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   return finish(&resolved, mkdirat(resolved.dir, resolved.name, 0777));
 }
 
@@ -293,6 +321,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_remove_directory(w2n_instance *i
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   return finish(&resolved, unlinkat(resolved.dir, resolved.name, AT_REMOVEDIR));
 }
 
@@ -302,6 +332,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_unlink_file(w2n_instance *instan
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, 0, &resolved);
   if (error != W2N_WASI_SUCCESS)
     return error;
+  if (resolved.readonly)
+    return refuse(&resolved);
   if (resolved.must_be_dir) { /* "name/" names a directory, which unlink_file does not remove */
     struct stat st;
     int is_dir = fstatat(resolved.dir, resolved.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
@@ -323,6 +355,10 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_rename(w2n_instance *instance, u
     w2n_wasi_path_done(&from);
     return error;
   }
+  if (from.readonly || to.readonly) {
+    w2n_wasi_path_done(&from);
+    return refuse(&to);
+  }
   int result = renameat(from.dir, from.name, to.dir, to.name);
   w2n_wasi_path_done(&from);
   return finish(&to, result);
@@ -331,14 +367,20 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_rename(w2n_instance *instance, u
 uint32_t w2n_import_wasi_snapshot_preview1_path_link(w2n_instance *instance, uint32_t old_fd, uint32_t old_flags,
                                                      uint32_t old_path, uint32_t old_path_len, uint32_t new_fd,
                                                      uint32_t new_path, uint32_t new_path_len) {
+  if (old_flags & 1)
+    return W2N_WASI_INVAL; /* following a link to link its target: refused, as wasmtime */
   w2n_wasi_path from, to;
-  uint32_t error = w2n_wasi_path_resolve(instance, old_fd, old_path, old_path_len, old_flags & 1, &from);
+  uint32_t error = w2n_wasi_path_resolve(instance, old_fd, old_path, old_path_len, 0, &from);
   if (error != W2N_WASI_SUCCESS)
     return error;
   error = w2n_wasi_path_resolve(instance, new_fd, new_path, new_path_len, 0, &to);
   if (error != W2N_WASI_SUCCESS) {
     w2n_wasi_path_done(&from);
     return error;
+  }
+  if (from.readonly || to.readonly) { /* a link to a read-only file would make it writable */
+    w2n_wasi_path_done(&from);
+    return refuse(&to);
   }
   int result = linkat(from.dir, from.name, to.dir, to.name, 0);
   w2n_wasi_path_done(&from);
@@ -374,7 +416,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
   if (memchr(bytes, '\0', old_path_len) != NULL)
     return W2N_WASI_INVAL;
   if (old_path_len > 0 && bytes[0] == '/')
-    return W2N_WASI_NOTCAPABLE; /* a link out of the sandbox: never followed, but not created either */
+    return W2N_WASI_PERM; /* a link out of the sandbox: never followed, not created either (as wasmtime) */
   char *contents = malloc((size_t)old_path_len + 1);
   if (contents == NULL)
     return W2N_WASI_NOMEM;
@@ -383,7 +425,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
   w2n_wasi_path resolved;
   uint32_t error = w2n_wasi_path_resolve(instance, fd, new_path, new_path_len, 0, &resolved);
   if (error == W2N_WASI_SUCCESS)
-    error = finish(&resolved, symlinkat(contents, resolved.dir, resolved.name));
+    error = resolved.readonly ? refuse(&resolved) : finish(&resolved, symlinkat(contents, resolved.dir, resolved.name));
   free(contents);
   return error;
 }

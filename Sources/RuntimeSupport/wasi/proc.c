@@ -1,6 +1,6 @@
 /*
  * wasi/proc.c: proc_exit (records the status and ends the guarded call with W2N_TRAP_EXIT; the
- * host decides what exiting means), proc_raise (unsupported, as in wasmtime) and sched_yield.
+ * host decides what exiting means), proc_raise (NOTSUP, as in wasmtime) and sched_yield.
  */
 #include "wasi_internal.h"
 
@@ -15,7 +15,7 @@ void w2n_import_wasi_snapshot_preview1_proc_exit(w2n_instance *instance, uint32_
 uint32_t w2n_import_wasi_snapshot_preview1_proc_raise(w2n_instance *instance, uint32_t signal) {
   (void)instance;
   (void)signal;
-  return W2N_WASI_NOSYS;
+  return W2N_WASI_NOTSUP;
 }
 
 uint32_t w2n_import_wasi_snapshot_preview1_sched_yield(w2n_instance *instance) {

@@ -67,46 +67,64 @@ static int env_set(w2n_wasi *wasi, const char *entry) {
   return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
 }
 
+/* stdin, stdout, stderr: like wasmtime, stdin may only be read and stdout and stderr only written. */
 static int add_stdio(w2n_wasi *wasi, int host) {
   w2n_wasi_fd *entry = &wasi->fds[host];
   struct stat st;
+  memset(entry, 0, sizeof *entry);
   entry->host = host;
   entry->owned = 0;
   entry->filetype = fstat(host, &st) == 0 ? w2n_wasi_filetype(host, st.st_mode) : W2N_WASI_FILETYPE_UNKNOWN;
-  entry->rights_base = entry->filetype == W2N_WASI_FILETYPE_REGULAR_FILE
-                           ? W2N_RIGHTS_FILE
-                           : W2N_RIGHTS_FILE & ~(W2N_RIGHTS_FD_SEEK | W2N_RIGHTS_FD_TELL);
+  entry->rights_base = entry->rights_inheriting = host == 0 ? W2N_RIGHTS_FD_READ : W2N_RIGHTS_FD_WRITE;
   return 0;
 }
 
+/* A directory grant: "HOST", "HOST::GUEST", either followed by ":ro" for a read-only grant. */
 static int add_preopen(w2n_wasi *wasi, const char *grant, char *error, size_t error_size) {
-  const char *separator = strstr(grant, "::");
-  size_t host_length = separator != NULL ? (size_t)(separator - grant) : strlen(grant);
-  const char *guest = separator != NULL ? separator + 2 : grant;
-  char *host = strndup(grant, host_length);
-  if (host == NULL)
+  size_t grant_length = strlen(grant);
+  int readonly = grant_length > 3 && strcmp(grant + grant_length - 3, ":ro") == 0;
+  char *text = strndup(grant, readonly ? grant_length - 3 : grant_length);
+  if (text == NULL)
     return report(error, error_size, "out of memory");
-  int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    report(error, error_size, "cannot open directory %s: %s", host, strerror(errno));
-    free(host);
+  char *separator = strstr(text, "::");
+  const char *guest = text;
+  if (separator != NULL) {
+    *separator = '\0';
+    guest = separator + 2;
+  }
+  if (text[0] == '\0' || guest[0] == '\0') {
+    report(error, error_size, "bad directory grant '%s': give HOST, HOST::GUEST, HOST:ro or HOST::GUEST:ro", grant);
+    free(text);
     return -1;
   }
-  free(host);
+  int fd = open(text, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    report(error, error_size, "cannot open directory %s: %s", text, strerror(errno));
+    free(text);
+    return -1;
+  }
   uint32_t number;
-  if (w2n_wasi_fd_add(wasi, fd, W2N_RIGHTS_DIRECTORY, W2N_RIGHTS_DIRECTORY | W2N_RIGHTS_FILE, &number) !=
-          W2N_WASI_SUCCESS ||
-      (wasi->fds[number].preopen = strdup(guest)) == NULL)
+  if (w2n_wasi_fd_add(wasi, fd, W2N_RIGHTS_DIRECTORY, W2N_RIGHTS_DIRECTORY_INHERITING, &number) != W2N_WASI_SUCCESS ||
+      (wasi->fds[number].preopen = strdup(guest)) == NULL) {
+    free(text);
     return report(error, error_size, "out of memory");
+  }
+  wasi->fds[number].readonly = (uint8_t)readonly;
+  free(text);
   return 0;
 }
 
 w2n_wasi *w2n_wasi_create(int argc, const char *const *argv, const w2n_main_config *config, char *error,
                           size_t error_size) {
   w2n_wasi *wasi = calloc(1, sizeof *wasi);
-  if (wasi == NULL || (wasi->fds = calloc(3, sizeof(w2n_wasi_fd))) == NULL)
+  if (wasi == NULL)
+    goto out_of_memory;
+  wasi->epoll = -1;
+  if ((wasi->fds = calloc(8, sizeof(w2n_wasi_fd))) == NULL)
     goto out_of_memory;
   wasi->fd_count = 3;
+  wasi->fd_capacity = 8;
+  wasi->allow_network = config != NULL && config->allow_network;
   for (int i = 0; i < 3; i++)
     add_stdio(wasi, i);
   for (int i = 0; i < argc; i++)
@@ -149,6 +167,16 @@ out_of_memory:
   return NULL;
 }
 
+int w2n_wasi_env_default(w2n_wasi *wasi, const char *entry) {
+  size_t name_length = strcspn(entry, "=");
+  if (entry[name_length] != '=')
+    return -1;
+  for (uint32_t i = 0; i < wasi->envc; i++)
+    if (strncmp(wasi->env[i], entry, name_length) == 0 && wasi->env[i][name_length] == '=')
+      return 0;
+  return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
+}
+
 void w2n_wasi_free(w2n_wasi *wasi) {
   if (wasi == NULL)
     return;
@@ -156,8 +184,9 @@ void w2n_wasi_free(w2n_wasi *wasi) {
     free(wasi->argv[i]);
   for (uint32_t i = 0; i < wasi->envc; i++)
     free(wasi->env[i]);
-  for (uint32_t i = 0; i < wasi->fd_count; i++)
-    w2n_wasi_fd_release(&wasi->fds[i]);
+  if (wasi->fds != NULL)
+    w2n_wasi_fds_free(wasi);
+  w2n_wasi_poll_free(wasi);
   free(wasi->argv);
   free(wasi->env);
   free(wasi->fds);
@@ -172,17 +201,33 @@ w2n_wasi_fd *w2n_wasi_fd_get(w2n_wasi *wasi, uint32_t fd) {
   return &wasi->fds[fd];
 }
 
+w2n_wasi_fd *w2n_wasi_socket_get(w2n_wasi *wasi, uint32_t fd, uint32_t *error) {
+  w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, fd);
+  *error = W2N_WASI_SUCCESS;
+  if (entry == NULL)
+    *error = W2N_WASI_BADF;
+  else if (entry->filetype != W2N_WASI_FILETYPE_SOCKET_STREAM && entry->filetype != W2N_WASI_FILETYPE_SOCKET_DGRAM)
+    *error = W2N_WASI_NOTSOCK;
+  return *error == W2N_WASI_SUCCESS ? entry : NULL;
+}
+
+/* Guest descriptors are the lowest free numbers, as wasmtime gives them. */
 uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_t rights_inheriting, uint32_t *fd) {
   uint32_t number = 0;
   while (number < wasi->fd_count && wasi->fds[number].host >= 0)
     number++;
   if (number == wasi->fd_count) {
-    w2n_wasi_fd *grown = realloc(wasi->fds, (wasi->fd_count + 1) * sizeof *grown);
-    if (grown == NULL) {
-      close(host);
-      return W2N_WASI_NOMEM;
+    if (wasi->fd_count == wasi->fd_capacity) {
+      uint32_t capacity = wasi->fd_capacity * 2;
+      w2n_wasi_fd *grown = capacity > wasi->fd_capacity ? realloc(wasi->fds, capacity * sizeof *grown) : NULL;
+      if (grown == NULL) {
+        close(host);
+        return W2N_WASI_NOMEM;
+      }
+      wasi->fds = grown;
+      wasi->fd_capacity = capacity;
     }
-    wasi->fds = grown;
+    wasi->fds[wasi->fd_count].host = -1;
     wasi->fd_count++;
   }
   struct stat st;
@@ -197,6 +242,14 @@ uint32_t w2n_wasi_fd_add(w2n_wasi *wasi, int host, uint64_t rights_base, uint64_
   return W2N_WASI_SUCCESS;
 }
 
+void w2n_wasi_fds_free(w2n_wasi *wasi) {
+  for (uint32_t i = 0; i < wasi->fd_count; i++) {
+    w2n_wasi_poll_forget(wasi, &wasi->fds[i]);
+    w2n_wasi_fd_release(&wasi->fds[i]);
+  }
+}
+
+/* Callers forget the poll registration first (w2n_wasi_poll_forget). */
 void w2n_wasi_fd_release(w2n_wasi_fd *entry) {
   if (entry->host < 0 && entry->dir == NULL && entry->preopen == NULL)
     return;
@@ -355,8 +408,14 @@ uint32_t w2n_wasi_errno(int host_errno) {
 /* The import table ------------------------------------------------------------------------ */
 
 #define W2N_WASI_ENTRY(name, signature) {#name, signature, (void *)w2n_import_wasi_snapshot_preview1_##name}
+/* An import name whose implementation is a function of another name (V1 / V2 variants). */
+#define W2N_WASI_VARIANT(name, signature, function)                                                                 \
+  {#name, signature, (void *)w2n_import_wasi_snapshot_preview1_##function}
 
-/* Sorted by name (w2n_wasi_find searches it by bisection). */
+/* Sorted by name, then signature (w2n_wasi_lookup bisects it). One name may have several entries,
+ * one per function type: WasmEdge's socket functions come in a V1 and a V2 flavour, and the plain
+ * name is linked to whichever matches the import's type (WasmEdge's rule: the V1 type, else the
+ * `<name>_v2` type); the `_v2` names are listed too. */
 const w2n_wasi_function w2n_wasi_functions[] = {
     W2N_WASI_ENTRY(args_get, "ii:i"),
     W2N_WASI_ENTRY(args_sizes_get, "ii:i"),
@@ -364,6 +423,7 @@ const w2n_wasi_function w2n_wasi_functions[] = {
     W2N_WASI_ENTRY(clock_time_get, "iIi:i"),
     W2N_WASI_ENTRY(environ_get, "ii:i"),
     W2N_WASI_ENTRY(environ_sizes_get, "ii:i"),
+    W2N_WASI_ENTRY(epoll_oneoff, "iiii:i"),
     W2N_WASI_ENTRY(fd_advise, "iIIi:i"),
     W2N_WASI_ENTRY(fd_allocate, "iII:i"),
     W2N_WASI_ENTRY(fd_close, "i:i"),
@@ -400,9 +460,35 @@ const w2n_wasi_function w2n_wasi_functions[] = {
     W2N_WASI_ENTRY(proc_raise, "i:i"),
     W2N_WASI_ENTRY(random_get, "ii:i"),
     W2N_WASI_ENTRY(sched_yield, ":i"),
-    W2N_WASI_ENTRY(sock_accept, "iii:i"),
+    W2N_WASI_VARIANT(sock_accept, "ii:i", sock_accept_v1),    /* WasmEdge V1 */
+    W2N_WASI_ENTRY(sock_accept, "iii:i"),                     /* preview1, WasmEdge V2 */
+    W2N_WASI_ENTRY(sock_accept_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_bind, "iii:i"),
+    W2N_WASI_ENTRY(sock_bind_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_connect, "iii:i"),
+    W2N_WASI_ENTRY(sock_connect_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_getaddrinfo, "iiiiiiii:i"),
+    W2N_WASI_VARIANT(sock_getlocaladdr, "iii:i", sock_getlocaladdr_v2),
+    W2N_WASI_ENTRY(sock_getlocaladdr, "iiii:i"),
+    W2N_WASI_ENTRY(sock_getlocaladdr_v2, "iii:i"),
+    W2N_WASI_VARIANT(sock_getpeeraddr, "iii:i", sock_getpeeraddr_v2),
+    W2N_WASI_ENTRY(sock_getpeeraddr, "iiii:i"),
+    W2N_WASI_ENTRY(sock_getpeeraddr_v2, "iii:i"),
+    W2N_WASI_ENTRY(sock_getsockopt, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_listen, "ii:i"),
+    W2N_WASI_ENTRY(sock_listen_v2, "ii:i"),
+    W2N_WASI_ENTRY(sock_open, "iii:i"),
+    W2N_WASI_ENTRY(sock_open_v2, "iii:i"),
     W2N_WASI_ENTRY(sock_recv, "iiiiii:i"),
+    W2N_WASI_ENTRY(sock_recv_from, "iiiiiii:i"),
+    W2N_WASI_VARIANT(sock_recv_from, "iiiiiiii:i", sock_recv_from_v2),
+    W2N_WASI_ENTRY(sock_recv_from_v2, "iiiiiiii:i"),
+    W2N_WASI_ENTRY(sock_recv_v2, "iiiiii:i"),
     W2N_WASI_ENTRY(sock_send, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_send_to, "iiiiiii:i"),
+    W2N_WASI_ENTRY(sock_send_to_v2, "iiiiiii:i"),
+    W2N_WASI_ENTRY(sock_send_v2, "iiiii:i"),
+    W2N_WASI_ENTRY(sock_setsockopt, "iiiii:i"),
     W2N_WASI_ENTRY(sock_shutdown, "ii:i"),
 };
 
@@ -410,15 +496,37 @@ const uint32_t w2n_wasi_function_count = sizeof w2n_wasi_functions / sizeof w2n_
 
 const w2n_wasi_function *w2n_wasi_find(const char *name) {
   uint32_t low = 0, high = w2n_wasi_function_count;
-  while (low < high) {
+  while (low < high) { /* the first entry whose name is not below `name` */
     uint32_t middle = low + (high - low) / 2;
-    int order = strcmp(name, w2n_wasi_functions[middle].name);
-    if (order == 0)
-      return &w2n_wasi_functions[middle];
-    if (order < 0)
-      high = middle;
-    else
+    if (strcmp(w2n_wasi_functions[middle].name, name) < 0)
       low = middle + 1;
+    else
+      high = middle;
+  }
+  return low < w2n_wasi_function_count && strcmp(w2n_wasi_functions[low].name, name) == 0 ? &w2n_wasi_functions[low]
+                                                                                         : NULL;
+}
+
+/* The 11 WasmEdge names that have a V2 flavour under `<name>_v2`. */
+static int has_v2(const char *name) {
+  static const char *const names[] = {"sock_accept",    "sock_bind",         "sock_connect",     "sock_getlocaladdr",
+                                      "sock_getpeeraddr", "sock_listen",     "sock_open",        "sock_recv",
+                                      "sock_recv_from", "sock_send",         "sock_send_to"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(name, names[i]) == 0)
+      return 1;
+  return 0;
+}
+
+const w2n_wasi_function *w2n_wasi_lookup(const char *name, const char *signature) {
+  for (const w2n_wasi_function *entry = w2n_wasi_find(name);
+       entry != NULL && entry < w2n_wasi_functions + w2n_wasi_function_count && strcmp(entry->name, name) == 0; entry++)
+    if (strcmp(entry->signature, signature) == 0)
+      return entry;
+  if (has_v2(name) && strlen(name) < 64) { /* WasmEdge: a plain name whose V1 type differs gets V2 */
+    char v2[80];
+    snprintf(v2, sizeof v2, "%s_v2", name);
+    return w2n_wasi_lookup(v2, signature);
   }
   return NULL;
 }
