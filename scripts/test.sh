@@ -47,7 +47,9 @@ step "swift build -c release" swift build -c release
 step "swift test" swift test
 step "generated code is up to date" python3 Utilities/generate.py --check
 step "RuntimeSupport (C: glibc, bounds checks, static musl)" Tests/RuntimeSupportTests/run.sh
-step "spec suite ($testsuite)" .build/release/w2n-dev spectest --testsuite "$testsuite"
+# The native engine runs every command: validation ones through the parser, execution ones
+# against modules compiled by Lowering + Codegen.
+step "spec suite, native engine ($testsuite)" .build/release/w2n-dev spectest --engine native --testsuite "$testsuite"
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
 
 printf '\ntest.sh: summary\n'
