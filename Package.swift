@@ -73,6 +73,15 @@ let package = Package(
             dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport", "Interpreter", "WasmParser"],
             swiftSettings: strictSwift),
 
+        // Differential testing: smith-generated modules run by the interpreter and by native code
+        // (compiled and loaded like the native spec engine does), compared (`w2n-dev difftest`).
+        .target(
+            name: "DifferentialTesting",
+            dependencies: [
+                "Interpreter", "Codegen", "Lowering", "WasmParser", "RuntimeSupport", "SpecHarness", "SpecTestHost",
+            ],
+            swiftSettings: strictSwift),
+
         // Debian's zlib (zlib1g-dev), for gzip image layers. Packaging imports it.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -95,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "w2n-dev",
             dependencies: [
-                "WasmParser", "SpecHarness", "NativeSpecEngine", "InterpreterSpecEngine",
+                "WasmParser", "SpecHarness", "NativeSpecEngine", "InterpreterSpecEngine", "DifferentialTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift,
@@ -124,6 +133,9 @@ let package = Package(
         .testTarget(
             name: "NativeSpecEngineTests", dependencies: ["NativeSpecEngine", "SpecHarness", "RuntimeSupport"],
             swiftSettings: strictSwift),
+        .testTarget(
+            name: "InterpreterTests", dependencies: ["Interpreter", "WasmParser", "RuntimeSupport"],
+            exclude: ["Inputs"], swiftSettings: strictSwift),
         .testTarget(name: "DriverTests", dependencies: ["Wasm2NativeDriver"], swiftSettings: strictSwift),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging"], swiftSettings: strictSwift),
     ]

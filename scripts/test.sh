@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: set up, release build, unit tests, the generated-code check, the spec suite and
-# the mutation robustness run. Stops at the first failing step with its exit status.
+# Runs every test: set up, release build, unit tests, the generated-code check, the spec suite, the
+# mutation robustness run, aarch64 under qemu, and the images in containerd. Stops at the first
+# failing step with its exit status.
 #
 #   scripts/test.sh
 #
@@ -51,6 +52,12 @@ step "RuntimeSupport (C: glibc, bounds checks, static musl)" Tests/RuntimeSuppor
 # against modules compiled by Lowering + Codegen.
 step "spec suite, native engine ($testsuite)" .build/release/w2n-dev spectest --engine native --testsuite "$testsuite"
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
+# aarch64 output from this x86_64 host, run under qemu-user: the suite's executable commands, then
+# the examples and compute programs against their x86_64 builds.
+step "spec suite, aarch64 under qemu" .build/release/w2n-dev cross-spectest --testsuite "$testsuite"
+step "examples and compute programs, aarch64 under qemu vs x86_64" Tests/Cross/run.sh
+# Images: reproducible archives, skopeo, and containerd (started by the test) running them.
+step "OCI images: skopeo, containerd" Tests/Images/run.sh
 
 printf '\ntest.sh: summary\n'
 printf '%s\n' "${summary[@]}"

@@ -55,7 +55,7 @@ public enum WASIRunner {
             }
         }
         guard let wasi else {
-            printError("wasm2native: \(String(cString: error))")
+            printError("wasm2native: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
             return 1
         }
         defer { w2n_wasi_free(wasi) }

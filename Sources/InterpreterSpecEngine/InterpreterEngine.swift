@@ -63,6 +63,13 @@ package struct InterpreterEngine: SpecEngine {
         private var instances: [UnsafeMutablePointer<w2n_instance>] = []
         /// Every module prepared: they must outlive their instances.
         private var modules: [InterpretedModule] = []
+        /// Names whose registration the harness skipped, with the reason: a module that fails to
+        /// link only for lack of one of them is skipped for that reason (the native engine's rule).
+        private var skippedNamespaces: [String: String] = [:]
+        /// The namespace of the last import the resolver could not find.
+        private var lastMissingNamespace: String?
+        /// The module of each instance, for exports whose names C strings cannot hold.
+        private var moduleOfInstance: [UnsafeMutablePointer<w2n_instance>: InterpretedModule] = [:]
 
         init(parser: ParserEngine.Session, printHostOutput: Bool) {
             self.parser = parser
@@ -72,6 +79,19 @@ package struct InterpreterEngine: SpecEngine {
         deinit {
             for instance in instances { w2n_instance_free(instance) }
             if let host { spec_host_free(host) }
+        }
+
+        package func noteSkipped(_ command: SpecCommand, reason: String) {
+            guard command.kind == .register, let namespace = command.registeredAs else { return }
+            skippedNamespaces[namespace] = reason
+            registered[namespace] = nil
+        }
+
+        /// The skip reason when instantiation failed only because an import comes from a namespace
+        /// whose registration was skipped.
+        private func skipReason(of attempt: Attempt) -> String? {
+            guard attempt.status == W2N_INSTANTIATE_UNKNOWN_IMPORT, let namespace = lastMissingNamespace else { return nil }
+            return skippedNamespaces[namespace]
         }
 
         package func run(_ command: SpecCommand, module: URL?) -> SpecOutcome {
@@ -158,12 +178,16 @@ package struct InterpreterEngine: SpecEngine {
                 return Attempt(status: W2N_INSTANTIATE_OUT_OF_MEMORY, instance: nil, message: "no spectest host")
             }
             Interpreter.resetThread()
+            lastMissingNamespace = nil
             var instance: UnsafeMutablePointer<w2n_instance>?
             var trap = W2N_TRAP_NONE
             var fault = spec_fault()
             let context = Unmanaged.passUnretained(self).toOpaque()
             let status = spec_call_instantiate(module.descriptor, resolveImport, context, &instance, &trap, &fault)
-            if let instance { instances.append(instance) }
+            if let instance {
+                instances.append(instance)
+                moduleOfInstance[instance] = module
+            }
             var message = String(cString: w2n_instantiate_error())
             var faultText: String?
             if status == W2N_INSTANTIATE_TRAP {
@@ -181,6 +205,7 @@ package struct InterpreterEngine: SpecEngine {
                 return (.unavailable(failure.message), .failed(expected: "a valid module", got: failure.message))
             }
             let result = attempt(module)
+            if let reason = skipReason(of: result) { return (.unavailable(reason), .skipped(reason: reason)) }
             switch result.status {
             case W2N_INSTANTIATE_OK:
                 guard let instance = result.instance else {
@@ -208,6 +233,7 @@ package struct InterpreterEngine: SpecEngine {
             case .failure(let failure): return .failed(expected: expected, got: failure.message)
             }
             let result = attempt(module)
+            if let reason = skipReason(of: result) { return .skipped(reason: reason) }
             switch result.status {
             case W2N_INSTANTIATE_OK:
                 return .failed(expected: expected, got: "instantiated")
@@ -215,10 +241,8 @@ package struct InterpreterEngine: SpecEngine {
                 guard unlinkable else { return .failed(expected: expected, got: "unlinkable: \(result.message)") }
                 return .passed(message: MessageCheck(expected: expectedText, actual: result.message))
             case W2N_INSTANTIATE_TRAP:
-                guard !unlinkable, result.fault == nil, result.message.hasPrefix(expectedText) else {
-                    return .failed(expected: expected, got: "trap: \(result.message)")
-                }
-                return .passed
+                guard !unlinkable, result.fault == nil else { return .failed(expected: expected, got: "trap: \(result.message)") }
+                return InterpreterValue.judgeTrap(message: result.message, expected: expectedText)
             default:
                 return .failed(expected: expected, got: result.message)
             }
@@ -236,11 +260,10 @@ package struct InterpreterEngine: SpecEngine {
                 for other: UInt32 in 0..<4 where other != kind {
                     if w2n_find_export(instance, entry.pointee.name, other, &index) != 0 { return 1 }
                 }
-                return 0
+            } else if namespace == "spectest", let host, spec_host_resolve(host, entry, out) != 0 {
+                return 1
             }
-            if namespace == "spectest", let host {
-                return spec_host_resolve(host, entry, out) == 0 ? 0 : 1
-            }
+            lastMissingNamespace = namespace
             return 0
         }
 
@@ -269,8 +292,7 @@ package struct InterpreterEngine: SpecEngine {
             case "invoke":
                 return invoke(action, on: instance)
             case "get":
-                var index: UInt32 = 0
-                guard w2n_find_export(instance, action.field, UInt32(W2N_EXTERN_GLOBAL), &index) != 0 else {
+                guard let index = findExport(action.field, kind: UInt32(W2N_EXTERN_GLOBAL), in: instance) else {
                     return .error("no exported global \"\(action.field)\"")
                 }
                 var found = w2n_extern()
@@ -284,8 +306,7 @@ package struct InterpreterEngine: SpecEngine {
         }
 
         private func invoke(_ action: SpecAction, on instance: UnsafeMutablePointer<w2n_instance>) -> ActionResult {
-            var index: UInt32 = 0
-            guard w2n_find_export(instance, action.field, UInt32(W2N_EXTERN_FUNC), &index) != 0 else {
+            guard let index = findExport(action.field, kind: UInt32(W2N_EXTERN_FUNC), in: instance) else {
                 return .error("no exported function \"\(action.field)\"")
             }
             let module = instance.pointee.module!
@@ -312,6 +333,25 @@ package struct InterpreterEngine: SpecEngine {
             if let text = Self.describe(fault) { return .fault(text) }
             if code != W2N_TRAP_NONE { return .trap(String(cString: w2n_trap_message(code))) }
             return .values(zip(signature.results, results).map { InterpreterValue(kind: $0, bits: $1) })
+        }
+
+        /// The index of an export, its name compared byte for byte (names may hold NUL characters,
+        /// which the descriptor's C strings cannot, and differ only in Unicode normalization, which
+        /// Swift's `==` ignores).
+        private func findExport(_ name: String, kind: UInt32, in instance: UnsafeMutablePointer<w2n_instance>) -> UInt32? {
+            if let module = moduleOfInstance[instance] {
+                for export in module.module.exports where export.name.utf8.elementsEqual(name.utf8) {
+                    switch (export.descriptor, kind) {
+                    case (.function(let index), 0), (.table(let index), 1), (.memory(let index), 2), (.global(let index), 3):
+                        return index
+                    default:
+                        continue
+                    }
+                }
+                return nil
+            }
+            var index: UInt32 = 0
+            return w2n_find_export(instance, name, kind, &index) != 0 ? index : nil
         }
 
         /// "crash: SIGSEGV at ...", "timeout: ...", or nil for no fault.

@@ -60,6 +60,9 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "aot: CPU: 'baseline' (portable), 'native' (this machine's), or an LLVM CPU name.")
     public var cpu: String = "baseline"
 
+    @Flag(help: .hidden)
+    public var dumpTranslation = false
+
     @Argument(help: "The module to run (.wasm).")
     public var input: String
 
@@ -76,7 +79,7 @@ public struct RunCommand: ParsableCommand {
 
     public func run() throws {
         let bytes = try readInput(input)
-        var engine = self.engine
+        var engine = dumpTranslation ? .interpreter : self.engine
         if engine == .aot, let reason = Self.nativeCodeGenerationUnavailable() {
             printError("native code generation is not available (\(reason)); running in the interpreter")
             engine = .interpreter
@@ -96,6 +99,10 @@ public struct RunCommand: ParsableCommand {
         } catch {
             printError("\(input): \(error)")
             throw ExitCode(1)
+        }
+        if dumpTranslation {
+            print(module.disassembly(), terminator: "")
+            return
         }
         let configuration = WASIConfiguration(
             arguments: [input] + arguments, directories: directories, environment: environment,

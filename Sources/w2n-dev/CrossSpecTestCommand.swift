@@ -373,10 +373,10 @@ final class CrossBuilder {
         /// `.module` and, when the module cannot run, the reason (and whether to skip rather than fail).
         func moduleFields(_ command: SpecCommand) -> [String] {
             guard let url = SpecSuite.binaryModule(of: command, in: file) else {
-                return [".module = NULL", ".skip_module = 1", ".text = \(CValue.string("no binary module (text module)"))"]
+                return [".module = NULL", ".skip_module = 1", ".reason = \(CValue.string("text format"))"]
             }
             if let query = SpecSuite.moduleQuery(for: command, in: file), let reason = verdicts[query]?.skipReason {
-                return [".module = NULL", ".skip_module = 1", ".text = \(CValue.string(reason))"]
+                return [".module = NULL", ".skip_module = 1", ".reason = \(CValue.string(reason))"]
             }
             let name = symbol(for: url)
             return [".module = &\(name)"]
@@ -384,6 +384,11 @@ final class CrossBuilder {
 
         for command in script.commands {
             let line = command.line
+            if command.kind != .assertInvalid && command.kind != .assertMalformed,
+               let listed = SpecSkipList.reason(file: file.relativePath, line: line) {
+                skip(line, listed)
+                continue
+            }
             switch command.kind {
             case .assertInvalid, .assertMalformed:
                 plan.parserOnly += 1
@@ -397,18 +402,10 @@ final class CrossBuilder {
                 add(line, fields)
             case .assertUnlinkable, .assertUninstantiable:
                 let type = command.kind == .assertUnlinkable ? "SPEC_CMD_ASSERT_UNLINKABLE" : "SPEC_CMD_ASSERT_UNINSTANTIABLE"
-                var fields = [".type = \(type)"] + moduleFields(command)
-                if !fields.contains(where: { $0.hasPrefix(".text") }) {
-                    fields.append(".text = \(CValue.string(command.text ?? ""))")
-                }
-                add(line, fields)
+                add(line, [".type = \(type)", ".text = \(CValue.string(command.text ?? ""))"] + moduleFields(command))
             case .action, .assertReturn, .assertTrap, .assertExhaustion:
                 guard let action = command.action else {
                     skip(line, "command without an action")
-                    continue
-                }
-                guard !action.field.utf8.contains(0) else {
-                    skip(line, "cross driver: export name with a NUL byte")
                     continue
                 }
                 guard action.type == "invoke" || action.type == "get" else {
@@ -418,7 +415,15 @@ final class CrossBuilder {
                 guard let (args, argCount) = values(action.args ?? []),
                       let (results, resultCount) = values(command.kind == .assertReturn ? (command.expected ?? []) : [])
                 else {
-                    skip(line, "cross driver: a value type it does not encode")
+                    // Skipped with the module's reason when its module is skipped, else this one.
+                    let all = (action.args ?? []) + (command.expected ?? [])
+                    var scratch: [String] = []
+                    var counter = 0
+                    let type = all.first { CValue.initializer($0, arrays: &scratch, counter: &counter) == nil }?.type ?? "?"
+                    var fields = [".type = SPEC_CMD_ACTION", ".unsupported = 1",
+                                  ".reason = \(CValue.string("cross driver: values of type \(type)"))"]
+                    if let module = action.module { fields.append(".name = \(CValue.string(module))") }
+                    add(line, fields)
                     continue
                 }
                 let type: String
@@ -428,13 +433,20 @@ final class CrossBuilder {
                 case .assertExhaustion: type = "SPEC_CMD_ASSERT_EXHAUSTION"
                 default: type = "SPEC_CMD_ACTION"
                 }
-                var fields = [".type = \(type)", ".get = \(action.type == "get" ? 1 : 0)", ".field = \(CValue.string(action.field))",
+                var fields = [".type = \(type)", ".get = \(action.type == "get" ? 1 : 0)", ".field = \(CValue.string(action.field))", ".field_length = \(action.field.utf8.count)",
                               ".num_args = \(argCount)", ".args = \(args)", ".num_results = \(resultCount)", ".results = \(results)",
                               ".text = \(CValue.string(command.text ?? ""))"]
                 if let module = action.module { fields.append(".name = \(CValue.string(module))") }
                 add(line, fields)
-            case .moduleDefinition, .moduleInstance:
-                skip(line, "cross driver: module definitions and instances")
+            case .moduleDefinition:
+                var fields = [".type = SPEC_CMD_MODULE_DEFINITION"] + moduleFields(command)
+                if let name = command.name { fields.append(".name = \(CValue.string(name))") }
+                add(line, fields)
+            case .moduleInstance:
+                var fields = [".type = SPEC_CMD_MODULE_INSTANCE"]
+                if let definition = command.module { fields.append(".name = \(CValue.string(definition))") }
+                if let instance = command.instance { fields.append(".as = \(CValue.string(instance))") }
+                add(line, fields)
             case .assertException:
                 skip(line, "beyond Wasm 2.0: exception-handling")
             case .unknown:
@@ -479,13 +491,9 @@ final class CrossBuilder {
             let skip = reason.hasPrefix("unsupported feature: ")
             commands = commands.map { command in
                 guard command.contains(".module = &\(symbol),") || command.contains(".module = &\(symbol)}") else { return command }
-                var fields = command.replacingOccurrences(of: ".module = &\(symbol)", with: ".module = NULL, .skip_module = \(skip ? 1 : 0)")
-                if !fields.contains(".text =") {
-                    fields = fields.replacingOccurrences(of: ", .line", with: ", .text = \(CValue.string(reason)), .line")
-                } else if fields.contains("SPEC_CMD_MODULE") {
-                    fields = fields.replacingOccurrences(of: ", .line", with: ", .text = \(CValue.string(reason)), .line")
-                }
-                return fields
+                return command.replacingOccurrences(
+                    of: ".module = &\(symbol)",
+                    with: ".module = NULL, .skip_module = \(skip ? 1 : 0), .reason = \(CValue.string(reason))")
             }
         }
         let table = """

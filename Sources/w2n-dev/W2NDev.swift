@@ -16,7 +16,7 @@ struct W2NDev: ParsableCommand {
         abstract: "Developer tools for wasm2native: spec suite, robustness run, parser benchmark.",
         subcommands: [
             SpecTestCommand.self, ClassifyCommand.self, MutateCommand.self, BenchValidateCommand.self,
-            CrossSpecTestCommand.self,
+            CrossSpecTestCommand.self, DiffTestCommand.self,
         ]
     )
 }

@@ -264,6 +264,8 @@ check trap-indirect examples/trap/trap.c -- indirect
 check trap-stack examples/trap/trap.c -- stack
 check trap-none examples/trap/trap.c -- none
 check ticker examples/ticker/ticker.c -- 3 20
+# Rounding, conversions and libm-backed operations, whose code differs most between the targets.
+check float-ops Tests/Cross/float-ops.c --
 
 # Examples added since: no arguments, and skipped if they do not finish (servers).
 known=" hello args-env exit-codes files trap ticker "

@@ -34,11 +34,24 @@ static int current = -1;
 
 static struct {
   const char *name;
-  w2n_instance *instance;
+  w2n_instance *instance; /* NULL: registered from a skipped module (`reason`) */
+  const char *reason;
 } registered[MAX_REGISTERED];
+/* Set by resolve() when an import names a namespace registered from a skipped module: the
+ * instantiation is then skipped, not failed (as the native engine does). */
+static const char *skipped_import;
 static uint32_t registered_count;
 
 static spec_host *host;
+
+/* Module definitions (module_definition): instantiated by module_instance. */
+static struct {
+  const char *name;
+  const w2n_module *module; /* NULL: not compiled (`reason`) */
+  const char *reason;
+  int skipped;
+} definitions[MAX_SLOTS];
+static uint32_t definition_count;
 
 /* Reporting ------------------------------------------------------------------------------------ */
 
@@ -166,6 +179,10 @@ static int resolve(void *context, const w2n_import *import, w2n_extern *out) {
   for (uint32_t i = registered_count; i-- > 0;) {
     if (strcmp(registered[i].name, import->module) != 0)
       continue;
+    if (registered[i].instance == NULL) {
+      skipped_import = registered[i].reason;
+      return 0;
+    }
     uint32_t index;
     if (w2n_find_export(registered[i].instance, import->name, import->kind, &index))
       return w2n_get_extern(registered[i].instance, import->kind, index, out) ? 1 : 0;
@@ -182,6 +199,7 @@ static int resolve(void *context, const w2n_import *import, w2n_extern *out) {
 static w2n_instantiate_status instantiate(const w2n_module *module, w2n_instance **instance, w2n_trap_code *trap) {
   *instance = NULL;
   *trap = W2N_TRAP_NONE;
+  skipped_import = NULL;
   return w2n_instantiate(module, resolve, NULL, instance, trap);
 }
 
@@ -207,20 +225,40 @@ static slot *new_slot(const char *name) {
 
 /* Commands ------------------------------------------------------------------------------------- */
 
-static void run_module(const spec_command *command) {
-  slot *s = new_slot(command->name);
-  if (command->module == NULL) {
-    s->reason = command->text;
-    s->skipped = command->skip_module;
+static void run_definition(const spec_command *command) {
+  if (definition_count == MAX_SLOTS) {
+    failed(command, "a module definition", "too many definitions");
+    return;
+  }
+  definitions[definition_count].name = command->name;
+  definitions[definition_count].module = command->module;
+  definitions[definition_count].reason = command->reason;
+  definitions[definition_count].skipped = command->skip_module;
+  definition_count++;
+  if (command->module != NULL)
+    passed(command);
+  else if (command->skip_module)
+    skipped(command, command->reason);
+  else
+    failed(command, "a compiled module", command->reason);
+}
+
+/* Instantiates `module` (NULL: not compiled, because `text`) into a new slot named `name`. */
+static void instantiate_into_slot(const spec_command *command, const char *name, const w2n_module *module,
+                                  const char *text, int skip) {
+  slot *s = new_slot(name);
+  if (module == NULL) {
+    s->reason = text;
+    s->skipped = skip;
     if (s->skipped)
-      skipped(command, command->text);
+      skipped(command, text);
     else
-      failed(command, "a compiled module", command->text);
+      failed(command, "a compiled module", text);
     return;
   }
   w2n_instance *instance;
   w2n_trap_code trap;
-  w2n_instantiate_status status = instantiate(command->module, &instance, &trap);
+  w2n_instantiate_status status = instantiate(module, &instance, &trap);
   static char reasons[MAX_SLOTS][160];
   char *reason = reasons[s - slots];
   if (status == W2N_INSTANTIATE_OK) {
@@ -230,6 +268,11 @@ static void run_module(const spec_command *command) {
     snprintf(reason, 160, "instantiation trapped: %s", w2n_trap_message(trap));
     s->reason = reason;
     failed(command, "an instance", reason);
+  } else if (status == W2N_INSTANTIATE_UNKNOWN_IMPORT && skipped_import != NULL) {
+    snprintf(reason, 160, "%s", skipped_import); /* the skipped registration's reason, as the native engine reports it */
+    s->reason = reason;
+    s->skipped = 1;
+    skipped(command, reason);
   } else {
     snprintf(reason, 160, "instantiation failed: %s", w2n_instantiate_error());
     s->reason = reason;
@@ -237,20 +280,42 @@ static void run_module(const spec_command *command) {
   }
 }
 
+static void run_module(const spec_command *command) {
+  instantiate_into_slot(command, command->name, command->module, command->reason, command->skip_module);
+}
+
+static void run_instance(const spec_command *command) {
+  for (uint32_t i = definition_count; i-- > 0;) {
+    if (command->name != NULL && definitions[i].name != NULL && strcmp(definitions[i].name, command->name) == 0) {
+      instantiate_into_slot(command, command->as, definitions[i].module, definitions[i].reason, definitions[i].skipped);
+      return;
+    }
+  }
+  new_slot(command->as)->reason = "no such module definition";
+  failed(command, "a module definition", "no such module definition");
+}
+
 static void run_register(const spec_command *command) {
   slot *s = find_slot(command->name);
   if (s == NULL) {
     failed(command, "an instance to register", "no such module");
-  } else if (s->instance == NULL) {
-    if (s->skipped)
-      skipped(command, s->reason);
-    else
-      failed(command, "an instance to register", s->reason);
   } else if (registered_count == MAX_REGISTERED) {
     failed(command, "an instance to register", "too many registrations");
+  } else if (s->instance == NULL) {
+    if (s->skipped) {
+      /* Remember the namespace: modules importing from it are skipped too. */
+      registered[registered_count].name = command->as;
+      registered[registered_count].instance = NULL;
+      registered[registered_count].reason = s->reason;
+      registered_count++;
+      skipped(command, s->reason);
+    } else {
+      failed(command, "an instance to register", s->reason);
+    }
   } else {
     registered[registered_count].name = command->as;
     registered[registered_count].instance = s->instance;
+    registered[registered_count].reason = NULL;
     registered_count++;
     passed(command);
   }
@@ -262,15 +327,20 @@ static void run_failing_instantiation(const spec_command *command) {
   snprintf(expected, sizeof expected, "%s: %s", unlinkable ? "unlinkable" : "trap", command->text);
   if (command->module == NULL) {
     if (command->skip_module)
-      skipped(command, "module not compiled (see the module's reason)");
+      skipped(command, command->reason);
     else
-      failed(command, expected, "module not compiled");
+      failed(command, expected, command->reason);
     return;
   }
   w2n_instance *instance;
   w2n_trap_code trap;
   w2n_instantiate_status status = instantiate(command->module, &instance, &trap);
   char got[256];
+  if (status == W2N_INSTANTIATE_UNKNOWN_IMPORT && skipped_import != NULL) {
+    snprintf(got, sizeof got, "%s", skipped_import);
+    skipped(command, got);
+    return;
+  }
   switch (status) {
   case W2N_INSTANTIATE_OK: failed(command, expected, "instantiated"); break;
   case W2N_INSTANTIATE_UNKNOWN_IMPORT:
@@ -340,6 +410,10 @@ static void run_action(const spec_command *command) {
       failed(command, expected, s->reason);
     return;
   }
+  if (command->unsupported) {
+    skipped(command, command->reason);
+    return;
+  }
   w2n_instance *instance = s->instance;
   w2n_value results[MAX_VALUES];
   char kinds[MAX_VALUES];
@@ -350,7 +424,7 @@ static void run_action(const spec_command *command) {
   if (command->get) {
     w2n_extern found;
     memset(&found, 0, sizeof found);
-    if (!w2n_find_export(instance, command->field, W2N_EXTERN_GLOBAL, &index) ||
+    if (!w2n_find_export_bytes(instance, command->field, command->field_length, W2N_EXTERN_GLOBAL, &index) ||
         !w2n_get_extern(instance, W2N_EXTERN_GLOBAL, index, &found) || found.global == NULL) {
       failed(command, expected, "no such exported global");
       return;
@@ -367,7 +441,7 @@ static void run_action(const spec_command *command) {
     }
     count = 1;
   } else {
-    if (!w2n_find_export(instance, command->field, W2N_EXTERN_FUNC, &index)) {
+    if (!w2n_find_export_bytes(instance, command->field, command->field_length, W2N_EXTERN_FUNC, &index)) {
       failed(command, expected, "no such exported function");
       return;
     }
@@ -456,6 +530,8 @@ int main(void) {
     case SPEC_CMD_ASSERT_UNLINKABLE:
     case SPEC_CMD_ASSERT_UNINSTANTIABLE: run_failing_instantiation(command); break;
     case SPEC_CMD_SKIP: skipped(command, command->text); break;
+    case SPEC_CMD_MODULE_DEFINITION: run_definition(command); break;
+    case SPEC_CMD_MODULE_INSTANCE: run_instance(command); break;
     default: run_action(command); break;
     }
   }

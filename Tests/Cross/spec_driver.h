@@ -30,6 +30,8 @@ enum spec_command_type {
   SPEC_CMD_ASSERT_UNLINKABLE,
   SPEC_CMD_ASSERT_UNINSTANTIABLE,
   SPEC_CMD_SKIP, /* reported as skipped with `text` as the reason */
+  SPEC_CMD_MODULE_DEFINITION, /* `module` named `name`, not instantiated */
+  SPEC_CMD_MODULE_INSTANCE,   /* instantiates definition `name` as instance `as` */
 };
 
 enum spec_value_type {
@@ -64,17 +66,20 @@ typedef struct spec_value {
 typedef struct spec_command {
   uint8_t type;                 /* spec_command_type */
   uint8_t get;                  /* actions: 1 for `get`, 0 for `invoke` */
-  uint8_t skip_module;          /* SPEC_CMD_MODULE without a module: 1 skips it and what uses it */
+  uint8_t skip_module;          /* no module: 1 skips the command and what uses it, 0 fails them */
+  uint8_t unsupported;          /* actions: a value the table cannot encode (`reason`): skipped */
   uint32_t line;
-  const w2n_module *module;     /* module commands: NULL when not compiled (text: why) */
+  const w2n_module *module;     /* module commands: NULL when not compiled (`reason`: why) */
   const char *name;             /* module: its $name; register and actions: the module used (NULL: the last) */
-  const char *as;               /* register: the namespace */
-  const char *field;            /* actions: the export */
+  const char *as;               /* register: the namespace; module_instance: the instance's name */
+  const char *field;            /* actions: the export (may contain NUL bytes) */
+  uint32_t field_length;        /* its length in bytes */
   uint32_t num_args;
   const spec_value *args;
   uint32_t num_results;
   const spec_value *results;
-  const char *text;             /* expected message; SPEC_CMD_SKIP and module failures: the reason */
+  const char *text;             /* expected trap or link message; SPEC_CMD_SKIP: the reason */
+  const char *reason;           /* why `module` is NULL, or why the values are unsupported */
 } spec_command;
 
 extern const spec_command spec_commands[];

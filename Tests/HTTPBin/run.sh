@@ -41,7 +41,7 @@ for flavor in "${flavors[@]}"; do
     case "$flavor" in
     native) command=("$out/httpbin-native") ;;
     aot) command=("$out/httpbin-aot") ;;
-    interpreter) command=("$compiler" run --engine interpreter --net "$out/httpbin.wasm" --) ;;
+    interpreter) command=("$compiler" run --engine interpreter --net "$out/httpbin.wasm") ;;
     *) echo "unknown flavor $flavor"; failed=$((failed + 1)); continue ;;
     esac
     echo "==> httpbin: $flavor"

@@ -5,7 +5,7 @@
 # image prints what it should, and a long-running one runs as the non-root user 65532 and stops
 # within a second of SIGTERM (the executable is the container's PID 1).
 #
-#   Tests/Images/run.sh [--keep] [--verbose] [--fresh-cache] [--oneshot FILE.wasm [--expect TEXT]]
+#   Tests/Images/run.sh [--keep] [--verbose] [--fresh-cache] [--arm64-binfmt] [--oneshot FILE.wasm [--expect TEXT]]
 #                       [--server FILE.wasm [--port N] [--path /get] [--expect-body REGEX]
 #                                           [--image-option OPTION]...]
 #
@@ -18,6 +18,9 @@
 #               e.g. --image-option=--env=PORT=3000
 #   --fresh-cache  build each image's second copy from an empty RuntimeSupport cache (slower:
 #               RuntimeSupport is rebuilt per target) to show the digest does not depend on it
+#   --arm64-binfmt  register qemu-aarch64-static with binfmt_misc for the run (root; undone at
+#               the end, with binfmt_misc unmounted again if this mounted it) so that the arm64
+#               image also runs in containerd
 #   --keep      keep the work folder (.build-images/run/) and containerd's files
 #
 # Prints one line per check, the image sizes, and `images: N passed, N failed` (plus skipped
@@ -25,8 +28,9 @@
 # skopeo and reproducibility checks run without it.
 #
 # The aarch64 half of the multi-platform image runs in containerd only when binfmt_misc has
-# qemu-aarch64 registered (/proc/sys/fs/binfmt_misc/qemu-aarch64), otherwise that check is skipped
-# (Tests/Cross/run.sh runs the aarch64 executables under qemu-user directly).
+# qemu-aarch64 registered (/proc/sys/fs/binfmt_misc/qemu-aarch64; --arm64-binfmt does it for the
+# run), otherwise that check is skipped (Tests/Cross/run.sh runs the aarch64 executables under
+# qemu-user directly).
 # podman, when installed, loads and runs the one-shot image too.
 #
 # Environment: W2N_WASM2NATIVE (default .build/release/wasm2native), W2N_IMAGES_TIMEOUT (seconds
@@ -43,6 +47,7 @@ cd "$root" || exit 2
 keep=0
 verbose=0
 fresh_cache=0
+arm64_binfmt=0
 oneshot_wasm=""
 oneshot_expect="Hello from WebAssembly!"
 server_wasm=""
@@ -55,6 +60,7 @@ while (($#)); do
         -k | --keep) keep=1 ;;
         -v | --verbose) verbose=1 ;;
         --fresh-cache) fresh_cache=1 ;;
+        --arm64-binfmt) arm64_binfmt=1 ;;
         --oneshot) oneshot_wasm="$2"; shift ;;
         --expect) oneshot_expect="$2"; shift ;;
         --server) server_wasm="$2"; shift ;;
@@ -231,7 +237,33 @@ cleanup() {
         rm -rf "$ctd"
     fi
 }
-trap cleanup EXIT
+binfmt_registered=0
+binfmt_mounted=0
+binfmt_cleanup() {
+    ((binfmt_registered)) && echo -1 >/proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null
+    ((binfmt_mounted)) && umount /proc/sys/fs/binfmt_misc 2>/dev/null
+    binfmt_registered=0
+    binfmt_mounted=0
+}
+trap 'cleanup; binfmt_cleanup' EXIT
+
+# --arm64-binfmt: qemu-aarch64-static as the interpreter of aarch64 ELF files, with the F flag (the
+# kernel opens it now, so it works inside the container's mount namespace), as Debian's
+# qemu-user-static declares it in /usr/share/binfmts/qemu-aarch64.
+register_binfmt() {
+    [[ -f /proc/sys/fs/binfmt_misc/qemu-aarch64 ]] && return 0
+    local interpreter=/usr/libexec/qemu-binfmt/aarch64-binfmt-P
+    [[ -x "$interpreter" ]] || interpreter="$(command -v qemu-aarch64-static)" || return 1
+    if [[ ! -f /proc/sys/fs/binfmt_misc/register ]]; then
+        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || return 1
+        binfmt_mounted=1
+    fi
+    local flags=F
+    [[ "$interpreter" == *-P ]] && flags=FP
+    printf '%s' ':qemu-aarch64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:'"$interpreter:$flags" \
+        >/proc/sys/fs/binfmt_misc/register 2>/dev/null || return 1
+    binfmt_registered=1
+}
 
 start_containerd() {
     ctd="$(mktemp -d /tmp/w2n-containerd.XXXXXX)"
@@ -374,6 +406,9 @@ else
     show "$work/oneshot.run.out"
 
     run_long "$server_name (linux/amd64)" "$server_ref"
+    if ((arm64_binfmt)) && ! register_binfmt; then
+        fail "--arm64-binfmt" "cannot register qemu-aarch64 with binfmt_misc"
+    fi
     if [[ -f /proc/sys/fs/binfmt_misc/qemu-aarch64 ]] && grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; then
         run_long "$server_name (linux/arm64 under qemu)" "$server_ref" --platform linux/arm64
     else

@@ -144,7 +144,7 @@ static void invoke(w2n_instance *instance, uint32_t index, const w2n_value *args
 }
 
 static const w2n_limits memories[] = {{1, 0, 0}};
-static const w2n_export exports[] = {{"_start", W2N_EXTERN_FUNC, F_START}, {"memory", W2N_EXTERN_MEMORY, 0}};
+static const w2n_export exports[] = {{"_start", W2N_EXTERN_FUNC, F_START, 6}, {"memory", W2N_EXTERN_MEMORY, 0, 6}};
 
 const w2n_module w2n_main_module = {
     "main-test", T_COUNT, types, 8, imports, F_COUNT, functions, 0, NULL, 1, memories, 0, NULL,

@@ -25,7 +25,7 @@ out="$root/.build-simd-test"
 mkdir -p "$out"
 runner=()
 for argument in "$@"; do
-    [[ "$argument" == aarch64* ]] && runner=(qemu-aarch64-static)
+    [[ "$argument" == *aarch64* ]] && runner=(qemu-aarch64-static)
 done
 if ((${#runner[@]})) && ! command -v "${runner[0]}" >/dev/null; then
     echo "run.sh: aarch64 needs ${runner[0]} (Debian qemu-user-static)" >&2

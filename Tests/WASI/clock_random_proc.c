@@ -6,13 +6,16 @@
 #include <stdlib.h>
 
 int main(int argc, char **argv) {
-  for (u32 id = 0; id < 4; id++) { /* wasmtime traps on an unknown id */
+  /* wasmtime traps on an unknown id and has no CPU-time clocks (BADF); wasm2native has them:
+   * those lines start with "# " and are not compared. */
+  for (u32 id = 0; id < 4; id++) {
     u64 resolution = 0, t1 = 0, t2 = 0;
+    const char *prefix = id >= 2 ? "# " : "";
     u32 error = w_clock_res_get(id, &resolution);
-    printf("clock_res_get(%u): %u, positive %d\n", id, error, resolution > 0);
+    printf("%sclock_res_get(%u): %u, positive %d\n", prefix, id, error, resolution > 0);
     error = w_clock_time_get(id, 1, &t1);
     u32 error2 = w_clock_time_get(id, 1, &t2);
-    printf("clock_time_get(%u): %u %u, non-decreasing %d\n", id, error, error2, t2 >= t1);
+    printf("%sclock_time_get(%u): %u %u, non-decreasing %d\n", prefix, id, error, error2, t2 >= t1);
   }
   u64 realtime = 0;
   w_clock_time_get(0, 0, &realtime);

@@ -43,11 +43,23 @@ int main(void) {
   u32 fd = 0;
   SHOW("path_open create", open_file("file.txt", 1 | 4, R_ALL, 0, &fd));
   show_fdstat("read-write file", fd);
+  /* Several iovecs: a transfer may be short (wasmtime moves the first iovec only); loop. */
   const char *text = "hello, world\n";
   w_iovec iov[2] = {{(u32)text, 7}, {(u32)text + 7, 6}};
-  u32 count = 0;
-  SHOW("fd_write two iovecs", w_fd_write(fd, iov, 2, &count));
-  SHOW("written", count);
+  u32 count = 0, total = 0;
+  while (total < 13) {
+    w_iovec rest[2] = {iov[0], iov[1]};
+    u32 k = 0;
+    if (total < 7) {
+      rest[0].buf += total, rest[0].len -= total;
+    } else {
+      rest[0] = iov[1], rest[0].buf += total - 7, rest[0].len -= total - 7, k = 1;
+    }
+    if (w_fd_write(fd, rest, 2 - k, &count) != 0 || count == 0)
+      break;
+    total += count;
+  }
+  SHOW("written with two iovecs", total);
   u64 offset = 0;
   SHOW("fd_tell", w_fd_tell(fd, &offset));
   SHOW("offset", offset);
@@ -56,7 +68,14 @@ int main(void) {
   memset(buffer, 0, sizeof buffer);
   w_iovec riov[2] = {{(u32)buffer, 5}, {(u32)buffer + 5, 50}};
   SHOW("fd_read two iovecs", w_fd_read(fd, riov, 2, &count));
-  SHOW("read", count);
+  total = count;
+  while (total < 13) {
+    w_iovec rest = {(u32)buffer + total, 50};
+    if (w_fd_read(fd, &rest, 1, &count) != 0 || count == 0)
+      break;
+    total += count;
+  }
+  SHOW("read in all", total);
   printf("content: %s", buffer);
   SHOW("fd_read at end", w_fd_read(fd, riov, 2, &count));
   SHOW("read at end", count);
@@ -107,8 +126,8 @@ int main(void) {
   SHOW("fd_write with APPEND", w_fd_write(fd, &tail, 1, &count));
   show_stat("after append", fd);
   SHOW("fd_fdstat_set_flags 0", w_fd_fdstat_set_flags(fd, 0));
-  SHOW("fd_fdstat_set_rights drop", w_fd_fdstat_set_rights(fd, R_READ | R_WRITE | R_SEEK | R_TELL, 0));
-  show_fdstat("fewer rights", fd);
+  /* wasmtime does not implement fd_fdstat_set_rights (NOTSUP); wasm2native drops rights. */
+  printf("# fd_fdstat_set_rights drop: %u\n", w_fd_fdstat_set_rights(fd, R_READ | R_WRITE | R_SEEK | R_TELL, 0));
   SHOW("fd_close", w_fd_close(fd));
   SHOW("fd_close again", w_fd_close(fd));
 
@@ -148,5 +167,14 @@ int main(void) {
   SHOW("fd_write stdout", w_fd_write(1, &hello, 1, &count));
   SHOW("fd_read stdin (empty)", w_fd_read(0, riov, 1, &count));
   SHOW("stdin count", count);
+
+  /* preview1's socket functions on descriptors that are not sockets. */
+  u32 accepted = 0, flags = 0;
+  SHOW("sock_accept on stdin", w_sock_accept(0, 0, &accepted));
+  SHOW("sock_recv on stdin", w_sock_recv(0, riov, 1, 0, &count, &flags));
+  SHOW("sock_send on stdout", w_sock_send(1, &hello, 1, 0, &count));
+  SHOW("sock_shutdown on stdout", w_sock_shutdown(1, 3));
+  SHOW("sock_shutdown on the preopen", w_sock_shutdown(3, 3));
+  SHOW("sock_accept on an unknown fd", w_sock_accept(42, 0, &accepted));
   return 0;
 }

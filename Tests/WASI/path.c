@@ -79,7 +79,8 @@ int main(void) {
   SHOW("path_remove_directory d/e/", w_path_remove_directory(3, W_STR("d/e/")));
   /* Relative to an opened directory. */
   u32 dir = 0;
-  SHOW("open d", open_at(3, "d", 0, 2, R_ALL, 0, &dir));
+  SHOW("open d for writing", open_at(3, "d", 0, 2, R_ALL, 0, &dir));
+  SHOW("open d", open_at(3, "d", 0, 2, R_ALL & ~(R_WRITE | 1 | 256 | 4194304), 0, &dir));
   SHOW("mkdir below d's fd", w_path_create_directory(dir, W_STR("sub")));
   stat_path("d/sub", 0);
   SHOW("path_open on a file fd", open_at(3 + 100, "x", 0, 0, R_READ, 0, &fd));

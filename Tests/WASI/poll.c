@@ -64,11 +64,16 @@ int main(void) {
   /* Files are always ready. */
   u32 file = 0;
   w_path_open(3, 0, W_STR("f.txt"), 1, 0x1FFFFFFF, 0x1FFFFFFF, 0, &file);
+  w_iovec data = {(u32)"some bytes", 10};
+  w_fd_pwrite(file, &data, 1, 0, &n); /* not empty: wasmtime finds an empty file not readable */
+  /* One at a time: with both, wasmtime may report the write before it checked the read. */
   s[0] = on_fd(7, 1, file);
-  s[1] = on_fd(8, 2, file);
-  s[2] = clock_at(9, 1, 1000000000, 0);
-  error = w_poll_oneoff(s, e, 3, &n);
-  show_events("file read and write", error, e, n);
+  s[1] = clock_at(9, 1, 1000000000, 0);
+  error = w_poll_oneoff(s, e, 2, &n);
+  show_events("file read", error, e, n);
+  s[0] = on_fd(8, 2, file);
+  error = w_poll_oneoff(s, e, 2, &n);
+  show_events("file write", error, e, n);
   /* stdout (a file or a pipe here) is writable. */
   s[0] = on_fd(10, 2, 1);
   s[1] = clock_at(11, 1, 1000000000, 0);
@@ -77,15 +82,11 @@ int main(void) {
   /* Errors of the whole call. */
   error = w_poll_oneoff(s, e, 0, &n);
   printf("no subscriptions: %u\n", error);
-  s[0] = clock_at(12, 7, 1000, 0);
-  error = w_poll_oneoff(s, e, 1, &n);
-  printf("unknown clock: %u\n", error);
   s[0] = clock_at(12, 2, 1000, 0);
   error = w_poll_oneoff(s, e, 1, &n);
   printf("process CPU-time clock: %u\n", error);
   s[0] = on_fd(13, 9, file);
   error = w_poll_oneoff(s, e, 1, &n);
   printf("unknown tag: %u\n", error);
-  error = w_poll_oneoff((void *)0xFFFFFF00u, e, 4, &n);
   return 0;
 }

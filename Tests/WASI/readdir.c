@@ -62,7 +62,8 @@ int main(void) {
   }
   w_path_create_directory(3, W_STR("dir/subdir"));
   w_path_symlink(W_STR("file-01-x"), 3, W_STR("dir/link"));
-  SHOW("open dir", w_path_open(3, 0, W_STR("dir"), 2, 0x1FFFFFFF, 0x1FFFFFFF, 0, &fd));
+  SHOW("open dir for writing", w_path_open(3, 0, W_STR("dir"), 2, 0x1FFFFFFF, 0x1FFFFFFF, 0, &fd));
+  SHOW("open dir", w_path_open(3, 0, W_STR("dir"), 2, 2 | 16384, 0x1FFFFFFF, 0, &fd));
   static entry entries[64];
   u32 sizes[] = {65536, 4096, 256, 100, 90};
   for (unsigned s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {

@@ -15,6 +15,8 @@
 #     sockets              the WasmEdge socket extension and preview1's sock_* on loopback
 #     sockets denied       without the network grant (W2N_NET=0 at deployment)
 #   deployment: W2N_DIRS / W2N_ENV replace compile-time grants (same output as wasmtime's)
+# When `wasm2native run --engine interpreter` exists, the compared programs and the socket tests
+# also run in the interpreter (the same RuntimeSupport WASI code) and must give the same results.
 #
 # Each check counts once; the last line is "wasi: N passed, M failed" (non-zero exit on failure).
 #
@@ -32,6 +34,9 @@ done
 [[ -n "$compiler" ]] || { echo "no wasm2native built"; echo "wasi: 0 passed, 1 failed"; exit 1; }
 rm -rf "$work"
 mkdir -p "$work"
+interpreter=0
+"$compiler" run --help 2>/dev/null | grep -q -- "--engine" && interpreter=1
+[[ $interpreter == 1 ]] || echo "wasi: no 'wasm2native run --engine interpreter': interpreter runs skipped"
 
 passed=0
 failed=0
@@ -93,6 +98,19 @@ compare() {
         fail "$label: differs from wasmtime (< wasmtime, > wasm2native):"
         head -40 "$base.diff"
     fi
+    [[ $interpreter == 1 ]] || return
+    local interpreter_grants=()
+    for grant in "${grants[@]}"; do interpreter_grants+=("${grant//@FIXTURE@/$base/interpreter}"); done
+    fixture "$base/interpreter"
+    (cd "$base/interpreter" && timeout 300 "$compiler" run --engine interpreter "${interpreter_grants[@]}" \
+        "$work/$name.wasm" "${args[@]}" </dev/null >"$base.interpreter.out" 2>"$base.interpreter.err";
+        echo "exit $?" >>"$base.interpreter.out")
+    if diff <(grep -v '^# ' "$base.wasmtime.out") <(grep -v '^# ' "$base.interpreter.out") >"$base.interpreter.diff"; then
+        pass "$label (interpreter): same as wasmtime"
+    else
+        fail "$label (interpreter): differs from wasmtime (< wasmtime, > interpreter):"
+        head -20 "$base.interpreter.diff"
+    fi
 }
 
 # count_checks LABEL FILE SUITE: adds a self-checking guest's "SUITE: N passed, M failed".
@@ -132,6 +150,15 @@ W2N_ENV=W2N_PROBE=1 "$work/args_env.exe" </dev/null >"$work/deploy-env.out" 2>&1
 grep -q '^env\[0\] = \[W2N_PROBE=1\]$' "$work/deploy-env.out" && ! grep -q 'FOO=bar' "$work/deploy-env.out" &&
     pass "deployment: W2N_ENV replaces the environment grants" ||
     fail "deployment: W2N_ENV replaces the environment grants"
+
+# --lock-grants: the deployment's W2N_* are ignored.
+if "$compiler" "$work/args_env.wasm" -o "$work/args_env-locked.exe" --env FOO=bar --lock-grants >/dev/null 2>&1; then
+    W2N_ENV=W2N_PROBE=1 W2N_NET=1 "$work/args_env-locked.exe" </dev/null >"$work/locked.out" 2>&1
+    grep -q '^env\[0\] = \[FOO=bar\]$' "$work/locked.out" && ! grep -q 'W2N_PROBE' "$work/locked.out" &&
+        pass "deployment: --lock-grants ignores W2N_ENV" || fail "deployment: --lock-grants ignores W2N_ENV"
+else
+    fail "deployment: --lock-grants: compile"
+fi
 
 # Deployment: W2N_DIRS points the same executable at another directory.
 fixture "$work/deploy"
@@ -183,6 +210,22 @@ if "$compiler" "$work/sockets.wasm" -o "$work/sockets.exe" --net >"$work/sockets
     count_checks "sockets denied (W2N_NET=0)" "$work/sockets-denied.out" sockets
 else
     fail "sockets: compile"; cat "$work/sockets.compile.log"
+fi
+# The lowering: imports of names with several types (sock_accept ii:i and iii:i in this module)
+# go through the funcref instantiation binds by (name, type); the others are direct calls.
+if "$compiler" "$work/sockets.wasm" --emit-llvm "$work/sockets.ll" -O0 >/dev/null 2>&1 &&
+    grep -q 'declare i32 @w2n_import_wasi_snapshot_preview1_fd_write(' "$work/sockets.ll" &&
+    ! grep -q '@w2n_import_wasi_snapshot_preview1_sock_accept(' "$work/sockets.ll" &&
+    grep -q '@w2n_import_wasi_snapshot_preview1_sock_open(' "$work/sockets.ll"; then
+    pass "lowering: overloaded WASI names through funcrefs, the others direct"
+else
+    fail "lowering: overloaded WASI names through funcrefs, the others direct"
+fi
+if [[ $interpreter == 1 ]]; then
+    timeout 300 "$compiler" run --engine interpreter --net "$work/sockets.wasm" >"$work/sockets-interpreter.out" 2>&1
+    count_checks "sockets (interpreter)" "$work/sockets-interpreter.out" sockets
+    timeout 60 "$compiler" run --engine interpreter "$work/sockets.wasm" denied >"$work/sockets-interpreter-denied.out" 2>&1
+    count_checks "sockets denied (interpreter, no --net)" "$work/sockets-interpreter-denied.out" sockets
 fi
 if "$compiler" "$work/sockets.wasm" -o "$work/sockets-nonet.exe" >"$work/sockets-nonet.compile.log" 2>&1; then
     timeout 60 "$work/sockets-nonet.exe" denied >"$work/sockets-nonet.out" 2>&1

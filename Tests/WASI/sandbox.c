@@ -121,16 +121,18 @@ static void links(void) {
   EXPECT_EQ("... and following it still escapes", open_at(3, "g_hard2", 1, 0, R_READ, &fd), PERM);
   /* A directory opened below the sandbox is a sandbox of its own. */
   u32 sub = 0;
-  EXPECT_EQ("open sub", open_at(3, "sub", 0, 2, R_ALL, &sub), 0);
+  EXPECT_EQ("open sub for writing: ISDIR", open_at(3, "sub", 0, 2, R_ALL, &sub), 31);
+  EXPECT_EQ("open sub", open_at(3, "sub", 0, 2, R_READONLY_DIR, &sub), 0);
   EXPECT_EQ("sub: ..", open_at(sub, "..", 0, 2, R_READ, &fd), PERM);
   EXPECT_EQ("sub: ../sub/f.txt", open_at(sub, "../sub/f.txt", 0, 0, R_READ, &fd), PERM);
   EXPECT_EQ("sub: g_parent (to sandbox) followed", open_at(sub, "g_parent", 1, 2, R_READ, &fd), PERM);
   /* Descriptors that are not directories. */
-  EXPECT_EQ("path_open below stdin", open_at(0, "x", 0, 0, R_READ, &fd), NOTDIR);
+  EXPECT_EQ("path_open below stdin", open_at(0, "x", 0, 0, R_READ, &fd), BADF);
   EXPECT_EQ("path_open below an unknown fd", open_at(77, "x", 0, 0, R_READ, &fd), BADF);
   u32 file = 0;
   open_at(3, "sub/f.txt", 0, 0, R_READ, &file);
   EXPECT_EQ("path_open below a file", open_at(file, "x", 0, 0, R_READ, &fd), NOTDIR);
+  EXPECT_EQ("path_create_directory below a file", w_path_create_directory(file, W_STR("x")), BADF);
   EXPECT_EQ("the content inside is readable", strcmp(content(3, "sub/f.txt", 0), "inside"), 0);
 }
 

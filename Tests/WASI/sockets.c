@@ -237,7 +237,7 @@ static void test_tcp(void) {
   subscriptions[0] = fd_subscription(33, 1, accepted);
   count = poll(subscriptions, 2, events);
   EXPECT_EQ("poll_oneoff: data readable", count, 1);
-  EXPECT_EQ("poll_oneoff: nbytes", events[0].nbytes, 5);
+  EXPECT_EQ("poll_oneoff: nbytes (1: at least one, as wasmtime)", events[0].nbytes, 1);
   char buffer[64];
   we_iovec iov = {buffer, sizeof buffer};
   uint32_t received = 0, oflags = 0xFFFFFFFFu;

@@ -6,7 +6,7 @@
 #   bench/compute/run.sh [--runs N] [--quick] [--only a,b] [--engines e1,e2] [--metric cpu|wall]
 #                        [--markdown FILE] [--json FILE]
 #
-# Builds (incrementally, into .build-bench/compute/), then runs bench.py, which times interleaved
+# Builds (incrementally, into bench/out/compute/), then runs bench.py, which times interleaved
 # rounds and prints the table; see bench.py for the options. --quick: small sizes, 1 run.
 #
 # Engines (each program):
@@ -31,7 +31,7 @@ source scripts/tool-paths.sh || exit 2
 
 compiler="${W2N_WASM2NATIVE:-$root/.build/release/wasm2native}"
 read -r -a w2n_flags <<<"${W2N_BENCH_W2N_FLAGS:-}"
-out="$root/.build-bench/compute"
+out="$root/bench/out/compute"
 mkdir -p "$out"
 
 programs=(nbody spectral-norm fannkuch-redux sha256 lz77 sort hashtable matmul interp)

@@ -18,7 +18,7 @@ runs=300
 [[ "${1:-}" == --runs ]] && runs="$2"
 compiler="${W2N_WASM2NATIVE:-$root/.build/release/wasm2native}"
 command -v hyperfine >/dev/null || { echo "startup.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-out="$root/.build-bench/startup"
+out="$root/bench/out/startup"
 mkdir -p "$out"
 arch="$(uname -m)"
 runtime="$W2N_WASM2C_RUNTIME"

@@ -2241,7 +2241,7 @@ static uint32_t transfer(w2n_instance *instance, int kind, uint32_t fd, uint32_t
   if (entry == NULL)
     return W2N_WASI_BADF;
   if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY)
-    return W2N_WASI_ISDIR;
+    return W2N_WASI_BADF; /* as wasmtime */
   struct iovec host[W2N_MAX_IOVECS];
   int count = 0;
   uint32_t error = host_iovecs(instance, iovs, iovs_len, host, &count);
@@ -2305,6 +2305,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_seek(w2n_instance *instance, uint3
   static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
   if (whence > 2)
     return W2N_WASI_INVAL;
+  if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY)
+    return W2N_WASI_BADF; /* as wasmtime */
   if (w2n_guest(instance, newoffset_out, 8) == NULL)
     return W2N_WASI_FAULT;
   off_t position = lseek(entry->host, (off_t)(int64_t)offset, host_whence[whence]);
@@ -2580,7 +2582,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_readdir(w2n_instance *instance, ui
   if (entry == NULL)
     return W2N_WASI_BADF;
   if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
-    return W2N_WASI_NOTDIR;
+    return W2N_WASI_BADF; /* as wasmtime */
   uint8_t *buffer = w2n_guest(instance, buf, buf_len);
   if (buffer == NULL || w2n_guest(instance, bufused_out, 4) == NULL)
     return W2N_WASI_FAULT;
@@ -2777,7 +2779,7 @@ uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t pat
   if (entry == NULL)
     return W2N_WASI_BADF;
   if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
-    return W2N_WASI_NOTDIR;
+    return W2N_WASI_BADF; /* not a directory descriptor: BADF, as wasmtime */
   out->readonly = entry->readonly;
   const uint8_t *bytes = w2n_guest(instance, path, path_len);
   if (bytes == NULL)
@@ -2835,6 +2837,10 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
     return W2N_WASI_FAULT;
   if (oflags & ~15u)
     return W2N_WASI_INVAL;
+  w2n_wasi_fd *base = w2n_wasi_fd_get(wasi, fd);
+  if (base != NULL && base->owned && base->filetype != W2N_WASI_FILETYPE_DIRECTORY &&
+      base->filetype != W2N_WASI_FILETYPE_SOCKET_STREAM && base->filetype != W2N_WASI_FILETYPE_SOCKET_DGRAM)
+    return W2N_WASI_NOTDIR; /* below a file: NOTDIR (other path functions and stdio: BADF), as wasmtime */
   w2n_wasi_path resolved;
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, dirflags & 1, &resolved);
   if (error != W2N_WASI_SUCCESS)
@@ -2949,6 +2955,10 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_remove_directory(w2n_instance *i
     return error;
   if (resolved.readonly)
     return refuse(&resolved);
+  if (resolved.must_be_dir || strcmp(resolved.name, ".") == 0) { /* "dir/", "dir/.": INVAL, as wasmtime */
+    w2n_wasi_path_done(&resolved);
+    return W2N_WASI_INVAL;
+  }
   return finish(&resolved, unlinkat(resolved.dir, resolved.name, AT_REMOVEDIR));
 }
 
@@ -3073,9 +3083,11 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
  *      them); epoll refuses regular files and directories, which are always ready (as poll() says);
  *   3. waits with epoll_wait until a descriptor is ready or the earliest deadline (rounded up to
  *      the millisecond); with clocks only it sleeps with clock_nanosleep to the nanosecond;
- *   4. writes the events in subscription order: for a read, EPOLLIN / EPOLLHUP / EPOLLERR, with
- *      nbytes from FIONREAD; for a write, EPOLLOUT / EPOLLHUP / EPOLLERR; the HANGUP flag on
- *      EPOLLHUP. Only fired events are written.
+ *   4. writes the events in subscription order: for a read, EPOLLIN / EPOLLHUP / EPOLLERR; for a
+ *      write, EPOLLOUT / EPOLLHUP / EPOLLERR; the HANGUP flag on EPOLLHUP. Only fired events are
+ *      written. nbytes is 1, as wasmtime reports it ("at least one"): an exact count would cost a
+ *      FIONREAD per event, a third more system calls per request for a server, and neither
+ *      wasi-libc's poll() nor mio reads it.
  * Like wasmtime, no subscription, an unknown tag or a clock other than REALTIME and MONOTONIC make
  * the whole call fail with INVAL.
  */
@@ -3085,7 +3097,6 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_symlink(w2n_instance *instance, 
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -3345,14 +3356,7 @@ static uint32_t poll_common(w2n_instance *instance, uint32_t in, uint32_t out, u
     if (!states[i].ready)
       continue;
     const uint8_t *subscription = subscriptions + (size_t)i * SUBSCRIPTION_SIZE;
-    uint64_t nbytes = 0;
-    if (states[i].tag == TAG_FD_READ && states[i].error == 0) {
-      w2n_wasi_fd *entry = w2n_wasi_fd_get(wasi, w2n_load32(subscription + 16));
-      int available = 0;
-      if (entry != NULL && ioctl(entry->host, FIONREAD, &available) == 0 && available > 0)
-        nbytes = (uint64_t)available;
-    }
-    write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, &states[i], nbytes);
+    write_event(events + (size_t)nevents++ * EVENT_SIZE, subscription, &states[i], states[i].error == 0 ? 1 : 0);
   }
   return w2n_wasi_put32(instance, nevents_out, nevents);
 }
@@ -3760,6 +3764,16 @@ static uint32_t receive(w2n_instance *instance, uint32_t fd, uint32_t ri_data, u
   }
   int flags = (ri_flags & 1 ? MSG_PEEK : 0) | (ri_flags & 2 ? MSG_WAITALL : 0);
   ssize_t count;
+  if (from == NULL && ri_data_len == 1 && entry->filetype == W2N_WASI_FILETYPE_SOCKET_STREAM) {
+    /* the common case, one buffer on a stream (never truncated): recv copies no msghdr */
+    do
+      count = recv(entry->host, host[0].iov_base, host[0].iov_len, flags);
+    while (count < 0 && errno == EINTR);
+    if (count < 0)
+      return w2n_wasi_errno(errno);
+    w2n_store16(w2n_guest(instance, ro_flags_out, 2), 0);
+    return w2n_wasi_put32(instance, ro_datalen_out, (uint32_t)count);
+  }
   do
     count = recvmsg(entry->host, &header, flags);
   while (count < 0 && errno == EINTR);
@@ -3789,7 +3803,8 @@ static uint32_t transmit(w2n_instance *instance, uint32_t fd, uint32_t si_data, 
   }
   ssize_t count;
   do
-    count = sendmsg(entry->host, &header, MSG_NOSIGNAL);
+    count = to == NULL && si_data_len == 1 ? send(entry->host, host[0].iov_base, host[0].iov_len, MSG_NOSIGNAL)
+                                           : sendmsg(entry->host, &header, MSG_NOSIGNAL);
   while (count < 0 && errno == EINTR);
   if (count < 0)
     return w2n_wasi_errno(errno);
@@ -4197,14 +4212,15 @@ static int env_set(w2n_wasi *wasi, const char *entry) {
   return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
 }
 
-/* stdin, stdout, stderr: like wasmtime, stdin may only be read and stdout and stderr only written. */
+/* stdin, stdout, stderr, as wasmtime shows them: streams (CHARACTER_DEVICE on a terminal, else
+ * UNKNOWN, whatever the host descriptor is); stdin may only be read, stdout and stderr only
+ * written. */
 static int add_stdio(w2n_wasi *wasi, int host) {
   w2n_wasi_fd *entry = &wasi->fds[host];
-  struct stat st;
   memset(entry, 0, sizeof *entry);
   entry->host = host;
   entry->owned = 0;
-  entry->filetype = fstat(host, &st) == 0 ? w2n_wasi_filetype(host, st.st_mode) : W2N_WASI_FILETYPE_UNKNOWN;
+  entry->filetype = isatty(host) ? W2N_WASI_FILETYPE_CHARACTER_DEVICE : W2N_WASI_FILETYPE_UNKNOWN;
   entry->rights_base = entry->rights_inheriting = host == 0 ? W2N_RIGHTS_FD_READ : W2N_RIGHTS_FD_WRITE;
   return 0;
 }

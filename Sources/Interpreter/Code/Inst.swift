@@ -121,7 +121,8 @@ extension Op {
     /// The comparison that holds exactly when this one does not (`lt_s` for `ge_s`).
     var negatedComparison: Op {
         // Within a block of ten (eq, ne, lt_s, lt_u, gt_s, gt_u, le_s, le_u, ge_s, ge_u).
-        let base = rawValue >= Op.i32EqImm.rawValue ? Op.i32EqImm.rawValue : Op.i32Eq.rawValue
+        let isImmediate = rawValue >= Op.i32EqImm.rawValue && rawValue <= Op.i64GeUImm.rawValue
+        let base = isImmediate ? Op.i32EqImm.rawValue : Op.i32Eq.rawValue
         let position = (rawValue - base) % 10
         let block = rawValue - position
         let negated: [UInt16] = [1, 0, 8, 9, 6, 7, 4, 5, 2, 3]

@@ -485,7 +485,7 @@ enum Executor {
             case .i64ExtendI32U: sp[Int(i.a)] = UInt64(low32(sp[Int(i.b)]))
 
             default:
-                if i.op.rawValue < Op.v128Load.rawValue {
+                if i.op.rawValue < Op.v128Load.rawValue && i.op != .i8x16Shuffle {
                     trap = Scalar.execute(i, slots: sp)
                 } else {
                     pc = Vector.execute(i, next: pc, slots: sp, memory: memory, memorySize: memorySize, trap: &trap)

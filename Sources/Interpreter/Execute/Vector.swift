@@ -38,7 +38,7 @@ enum Vector {
     ) -> UnsafePointer<Inst> {
         let op = i.op
         let raw = op.rawValue
-        if raw <= Op.v128Load64Zero.rawValue {
+        if raw >= Op.v128Load.rawValue && raw <= Op.v128Load64Zero.rawValue {
             // Loads: a = destination, b = address slot, c = offset.
             let address = UInt64(low32(sp[Int(i.b)])) &+ UInt64(i.c)
             let width: UInt64 = op == .v128Load ? 16 : (op == .v128Load8Splat ? 1 : (op == .v128Load16Splat ? 2 :

@@ -268,14 +268,10 @@ extension FunctionLowering {
     }
 
     /// A load whose value is unused must still trap when out of bounds, but LLVM deletes unused
-    /// loads: a dropped load (possibly extended) is made volatile so that it stays. (A load whose
-    /// only use is otherwise dead code can still vanish; see README's notes on traps.)
+    /// loads: a dropped load (seen through extensions, bitcasts and lane shuffles) is made
+    /// volatile so that it stays. (A load whose only use is otherwise dead code can still vanish.)
     func keepLoad(_ value: LLVMValueRef) {
-        var value = value
-        if LLVMIsAZExtInst(value) != nil || LLVMIsASExtInst(value) != nil { value = LLVMGetOperand(value, 0) }
-        if LLVMIsALoadInst(value) != nil && LLVMGetMetadata(value, moduleLowering.tbaaKind) != nil {
-            LLVMSetVolatile(value, 1)
-        }
+        if let load = linearMemoryLoad(underlying: value) { LLVMSetVolatile(load, 1) }
     }
 
     mutating func visitSelect() throws(WasmParserError) {

@@ -39,10 +39,14 @@ extension FunctionLowering {
         case .i32Popcnt, .i64Popcnt: result = builder.intrinsic("llvm.ctpop", overloads: [type], [operand], name)
         case .f32Abs, .f64Abs: result = builder.intrinsic("llvm.fabs", overloads: [type], [operand], name)
         case .f32Neg, .f64Neg: result = LLVMBuildFNeg(b, operand, name)
-        case .f32Ceil, .f64Ceil: result = builder.intrinsic("llvm.ceil", overloads: [type], [operand], name)
-        case .f32Floor, .f64Floor: result = builder.intrinsic("llvm.floor", overloads: [type], [operand], name)
-        case .f32Trunc, .f64Trunc: result = builder.intrinsic("llvm.trunc", overloads: [type], [operand], name)
-        case .f32Nearest, .f64Nearest: result = builder.intrinsic("llvm.roundeven", overloads: [type], [operand], name)
+        // Without SSE4.1 these become libm calls, and musl's return a signalling NaN as it is:
+        // quiet it. `nearest` is nearbyint (round-to-nearest-even is the only rounding mode here;
+        // musl has no roundeven).
+        case .f32Ceil, .f64Ceil: result = quietNaN(builder.intrinsic("llvm.ceil", overloads: [type], [operand], name))
+        case .f32Floor, .f64Floor: result = quietNaN(builder.intrinsic("llvm.floor", overloads: [type], [operand], name))
+        case .f32Trunc, .f64Trunc: result = quietNaN(builder.intrinsic("llvm.trunc", overloads: [type], [operand], name))
+        case .f32Nearest, .f64Nearest:
+            result = quietNaN(builder.intrinsic("llvm.nearbyint", overloads: [type], [operand], name))
         case .f32Sqrt, .f64Sqrt: result = builder.intrinsic("llvm.sqrt", overloads: [type], [operand], name)
         case .i32Extend8S: result = builder.sext(builder.trunc(operand, types.i8), types.i32, name)
         case .i32Extend16S: result = builder.sext(builder.trunc(operand, types.i16), types.i32, name)

@@ -268,6 +268,29 @@ extension FunctionLowering {
         }
     }
 
+    /// The linear-memory load that `value` comes from, looking through what the v128 loads wrap
+    /// around it (bitcasts, extensions, the splat and zero-fill shuffles, lane insertion); nil
+    /// when there is none. A dropped load must still trap when out of bounds, so `drop` makes it
+    /// volatile (LLVM deletes unused loads).
+    func linearMemoryLoad(underlying value: LLVMValueRef) -> LLVMValueRef? {
+        var value = value
+        for _ in 0..<4 {
+            if LLVMIsALoadInst(value) != nil {
+                return LLVMGetMetadata(value, moduleLowering.tbaaKind) != nil ? value : nil
+            }
+            if LLVMIsABitCastInst(value) != nil || LLVMIsAZExtInst(value) != nil || LLVMIsASExtInst(value) != nil
+                || LLVMIsAShuffleVectorInst(value) != nil
+            {
+                value = LLVMGetOperand(value, 0)
+            } else if LLVMIsAInsertElementInst(value) != nil {
+                value = LLVMGetOperand(value, 1)
+            } else {
+                return nil
+            }
+        }
+        return nil
+    }
+
     /// The shape whose lanes `v128.loadN_lane` / `v128.storeN_lane` access.
     private func laneAccessShape(bits: Int) -> LaneShape {
         switch bits {

@@ -43,7 +43,7 @@ extension FunctionLowering {
                 ? LLVMBuildAdd(b, builder.sext(even, wide), builder.sext(odd, wide), name)
                 : LLVMBuildAdd(b, builder.zext(even, wide), builder.zext(odd, wide), name)
         }
-        /// `f32x4.trunc_sat_f32x4_*`, `i32x4.trunc_sat_f64x2_*_zero`: NaN → 0, out of range → the bound.
+        /// `i32x4.trunc_sat_f32x4_*`, `i32x4.trunc_sat_f64x2_*_zero`: NaN → 0, out of range → the bound.
         func truncSat(_ source: LaneShape, signed: Bool) -> LLVMValueRef {
             let target = types.vector(types.i32, source.laneCount)
             let converted = builder.intrinsic(

@@ -44,7 +44,7 @@ static uint32_t transfer(w2n_instance *instance, int kind, uint32_t fd, uint32_t
   if (entry == NULL)
     return W2N_WASI_BADF;
   if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY)
-    return W2N_WASI_ISDIR;
+    return W2N_WASI_BADF; /* as wasmtime */
   struct iovec host[W2N_MAX_IOVECS];
   int count = 0;
   uint32_t error = host_iovecs(instance, iovs, iovs_len, host, &count);
@@ -108,6 +108,8 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_seek(w2n_instance *instance, uint3
   static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
   if (whence > 2)
     return W2N_WASI_INVAL;
+  if (entry->filetype == W2N_WASI_FILETYPE_DIRECTORY)
+    return W2N_WASI_BADF; /* as wasmtime */
   if (w2n_guest(instance, newoffset_out, 8) == NULL)
     return W2N_WASI_FAULT;
   off_t position = lseek(entry->host, (off_t)(int64_t)offset, host_whence[whence]);
@@ -383,7 +385,7 @@ uint32_t w2n_import_wasi_snapshot_preview1_fd_readdir(w2n_instance *instance, ui
   if (entry == NULL)
     return W2N_WASI_BADF;
   if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
-    return W2N_WASI_NOTDIR;
+    return W2N_WASI_BADF; /* as wasmtime */
   uint8_t *buffer = w2n_guest(instance, buf, buf_len);
   if (buffer == NULL || w2n_guest(instance, bufused_out, 4) == NULL)
     return W2N_WASI_FAULT;

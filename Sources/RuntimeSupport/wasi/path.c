@@ -151,7 +151,7 @@ uint32_t w2n_wasi_path_resolve(w2n_instance *instance, uint32_t fd, uint32_t pat
   if (entry == NULL)
     return W2N_WASI_BADF;
   if (entry->filetype != W2N_WASI_FILETYPE_DIRECTORY)
-    return W2N_WASI_NOTDIR;
+    return W2N_WASI_BADF; /* not a directory descriptor: BADF, as wasmtime */
   out->readonly = entry->readonly;
   const uint8_t *bytes = w2n_guest(instance, path, path_len);
   if (bytes == NULL)
@@ -209,6 +209,10 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_open(w2n_instance *instance, uin
     return W2N_WASI_FAULT;
   if (oflags & ~15u)
     return W2N_WASI_INVAL;
+  w2n_wasi_fd *base = w2n_wasi_fd_get(wasi, fd);
+  if (base != NULL && base->owned && base->filetype != W2N_WASI_FILETYPE_DIRECTORY &&
+      base->filetype != W2N_WASI_FILETYPE_SOCKET_STREAM && base->filetype != W2N_WASI_FILETYPE_SOCKET_DGRAM)
+    return W2N_WASI_NOTDIR; /* below a file: NOTDIR (other path functions and stdio: BADF), as wasmtime */
   w2n_wasi_path resolved;
   uint32_t error = w2n_wasi_path_resolve(instance, fd, path, path_len, dirflags & 1, &resolved);
   if (error != W2N_WASI_SUCCESS)
@@ -323,6 +327,10 @@ uint32_t w2n_import_wasi_snapshot_preview1_path_remove_directory(w2n_instance *i
     return error;
   if (resolved.readonly)
     return refuse(&resolved);
+  if (resolved.must_be_dir || strcmp(resolved.name, ".") == 0) { /* "dir/", "dir/.": INVAL, as wasmtime */
+    w2n_wasi_path_done(&resolved);
+    return W2N_WASI_INVAL;
+  }
   return finish(&resolved, unlinkat(resolved.dir, resolved.name, AT_REMOVEDIR));
 }
 

@@ -316,6 +316,16 @@ static uint32_t receive(w2n_instance *instance, uint32_t fd, uint32_t ri_data, u
   }
   int flags = (ri_flags & 1 ? MSG_PEEK : 0) | (ri_flags & 2 ? MSG_WAITALL : 0);
   ssize_t count;
+  if (from == NULL && ri_data_len == 1 && entry->filetype == W2N_WASI_FILETYPE_SOCKET_STREAM) {
+    /* the common case, one buffer on a stream (never truncated): recv copies no msghdr */
+    do
+      count = recv(entry->host, host[0].iov_base, host[0].iov_len, flags);
+    while (count < 0 && errno == EINTR);
+    if (count < 0)
+      return w2n_wasi_errno(errno);
+    w2n_store16(w2n_guest(instance, ro_flags_out, 2), 0);
+    return w2n_wasi_put32(instance, ro_datalen_out, (uint32_t)count);
+  }
   do
     count = recvmsg(entry->host, &header, flags);
   while (count < 0 && errno == EINTR);
@@ -345,7 +355,8 @@ static uint32_t transmit(w2n_instance *instance, uint32_t fd, uint32_t si_data, 
   }
   ssize_t count;
   do
-    count = sendmsg(entry->host, &header, MSG_NOSIGNAL);
+    count = to == NULL && si_data_len == 1 ? send(entry->host, host[0].iov_base, host[0].iov_len, MSG_NOSIGNAL)
+                                           : sendmsg(entry->host, &header, MSG_NOSIGNAL);
   while (count < 0 && errno == EINTR);
   if (count < 0)
     return w2n_wasi_errno(errno);

@@ -67,14 +67,15 @@ static int env_set(w2n_wasi *wasi, const char *entry) {
   return list_add(&wasi->env, &wasi->envc, &wasi->env_size, entry);
 }
 
-/* stdin, stdout, stderr: like wasmtime, stdin may only be read and stdout and stderr only written. */
+/* stdin, stdout, stderr, as wasmtime shows them: streams (CHARACTER_DEVICE on a terminal, else
+ * UNKNOWN, whatever the host descriptor is); stdin may only be read, stdout and stderr only
+ * written. */
 static int add_stdio(w2n_wasi *wasi, int host) {
   w2n_wasi_fd *entry = &wasi->fds[host];
-  struct stat st;
   memset(entry, 0, sizeof *entry);
   entry->host = host;
   entry->owned = 0;
-  entry->filetype = fstat(host, &st) == 0 ? w2n_wasi_filetype(host, st.st_mode) : W2N_WASI_FILETYPE_UNKNOWN;
+  entry->filetype = isatty(host) ? W2N_WASI_FILETYPE_CHARACTER_DEVICE : W2N_WASI_FILETYPE_UNKNOWN;
   entry->rights_base = entry->rights_inheriting = host == 0 ? W2N_RIGHTS_FD_READ : W2N_RIGHTS_FD_WRITE;
   return 0;
 }
