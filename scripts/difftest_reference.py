@@ -6,9 +6,9 @@ CALLS.json (written by `w2n-dev difftest`) is a list of {"export": NAME, "argume
 BITS], ...], "results": [TYPE, ...]} with BITS as hex strings. The module is instantiated without
 imports and each export called in order with those arguments, as the two engines did. Prints one
 JSON object: {"instantiation": OUTCOME, "calls": [OUTCOME, ...], "memories": [...], "globals":
-[[TYPE, BITS], ...]} where OUTCOME is {"values": [[TYPE, BITS], ...]} or {"trap": MESSAGE} with
+{EXPORT: [TYPE, BITS], ...}} where OUTCOME is {"values": [[TYPE, BITS], ...]} or {"trap": MESSAGE} with
 MESSAGE in the spec's words ("integer divide by zero", ...), and memories as "<pages> pages
-<sha256>" like w2n-dev's digests. Calls stop at the first that is not a value or a trap. v128
+<sha256>" like w2n-dev's digests, globals by export name (numbers only). Calls stop at the first that is not a value or a trap. v128
 and reference arguments are not supported by the bindings: such a call is {"unsupported": ...}.
 """
 
@@ -118,11 +118,16 @@ def main() -> int:
         elif len(call["results"]) == 1:
             values = [values]
         result["calls"].append({"values": [[kind, to_bits(kind, value)] for kind, value in zip(call["results"], values)]})
+    result["globals"] = {}
     for export in module.exports:
         item = exports[export.name]
         if isinstance(item, wasmtime.Memory):
             data = item.read(store, 0, item.data_len(store))
             result["memories"].append(f"{item.size(store)} pages {hashlib.sha256(data).hexdigest()}")
+        elif isinstance(item, wasmtime.Global):
+            kind = str(item.type(store).content)
+            if kind in ("i32", "i64", "f32", "f64"):
+                result["globals"][export.name] = [kind, to_bits(kind, item.value(store))]
     print(json.dumps(result))
     return 0
 

@@ -28,6 +28,9 @@ enum Comparison {
                 "instantiation: interpreter \(interpreter.instantiation), native \(native.instantiation)")
         }
         if case .failed = interpreter.instantiation { return .agree }
+        if let mine = interpreter.initialState, let theirs = native.initialState, let difference = differences(mine, theirs) {
+            return .disagree("after instantiation: \(difference)")
+        }
         for (index, (mine, theirs)) in zip(interpreter.calls, native.calls).enumerated() {
             if mine.outcome.isStackExhaustion || theirs.outcome.isStackExhaustion {
                 return .inconclusive("stack exhaustion in call \(index) (\(mine.name))")
@@ -37,6 +40,9 @@ enum Comparison {
                 return .disagree(
                     "call \(index) \"\(mine.name)\"(\(arguments)): interpreter \(mine.outcome), native \(theirs.outcome)")
             }
+            if let difference = differences(mine.state, theirs.state) {
+                return .disagree("after call \(index) \"\(mine.name)\": \(difference)")
+            }
         }
         if interpreter.calls.count != native.calls.count {
             return .disagree("calls: interpreter made \(interpreter.calls.count), native \(native.calls.count)")
@@ -44,16 +50,22 @@ enum Comparison {
         guard let mine = interpreter.state, let theirs = native.state else {
             return interpreter.state == nil && native.state == nil ? .agree : .disagree("state: only one engine has one")
         }
+        if let difference = differences(mine, theirs) { return .disagree(difference) }
+        return .agree
+    }
+
+    /// How two states differ, or nil.
+    static func differences(_ mine: StateDigest, _ theirs: StateDigest) -> String? {
         if mine.memories != theirs.memories {
-            return .disagree("memories: interpreter \(mine.memories), native \(theirs.memories)")
+            return "memories: interpreter \(mine.memories), native \(theirs.memories)"
         }
         for (index, (a, b)) in zip(mine.globals, theirs.globals).enumerated() where !valuesEqual(a, b) {
-            return .disagree("global \(index): interpreter \(a), native \(b)")
+            return "global \(index): interpreter \(a), native \(b)"
         }
         if mine.tables != theirs.tables {
-            return .disagree("tables: interpreter \(mine.tables), native \(theirs.tables)")
+            return "tables: interpreter \(mine.tables), native \(theirs.tables)"
         }
-        return .agree
+        return nil
     }
 
     static func outcomesEqual(_ a: Outcome, _ b: Outcome) -> Bool {

@@ -157,7 +157,7 @@ package final class DifferentialRun {
                 var line = "\(candidate.label): \(difference)"
                 if let reference = configuration.reference {
                     line += "; " + Reference.settle(
-                        module: candidate.bytes, interpreter: mine, native: theirs, python: reference.python,
+                        module: candidate.bytes, parsed: module, interpreter: mine, native: theirs, python: reference.python,
                         script: reference.script, directory: configuration.workDirectory)
                 }
                 summary.disagreements.append(line)

@@ -63,8 +63,10 @@ struct StateDigest: Equatable {
 /// What running a module in one engine gave.
 struct Execution {
     var instantiation: Outcome
-    var calls: [(name: String, arguments: [ValueBits], outcome: Outcome)] = []
+    var calls: [(name: String, arguments: [ValueBits], outcome: Outcome, state: StateDigest)] = []
     var state: StateDigest?
+    /// The state right after instantiation.
+    var initialState: StateDigest?
 }
 
 /// The trap codes the executor and RuntimeSupport use.
@@ -92,6 +94,7 @@ enum Runner {
             return Execution(instantiation: .failed(String(cString: w2n_instantiate_error())))
         }
         guard let instance else { return execution }
+        execution.initialState = digest(instance, module: module)
         if case .values = execution.instantiation {
             var random = SplitMix64(seed: SplitMix64.derive(seed: seed, index: 0xA165))
             for export in module.exports {
@@ -100,7 +103,7 @@ enum Runner {
                 }
                 let arguments = type.parameters.map { argument(of: $0, random: &random) }
                 let outcome = call(instance, index, arguments: arguments, results: type.results)
-                execution.calls.append((export.name, arguments, outcome))
+                execution.calls.append((export.name, arguments, outcome, digest(instance, module: module)))
                 if case .fault = outcome { return execution }
             }
         }

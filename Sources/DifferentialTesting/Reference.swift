@@ -10,7 +10,7 @@ import WasmParser
 enum Reference {
     /// Which engine(s) the reference contradicts, in words, or why it could not decide.
     static func settle(
-        module bytes: [UInt8], interpreter: Execution, native: Execution, python: URL, script: URL, directory: URL
+        module bytes: [UInt8], parsed module: Module, interpreter: Execution, native: Execution, python: URL, script: URL, directory: URL
     ) -> String {
         let stem = directory.appendingPathComponent("reference-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let modulePath = stem.path + ".wasm"
@@ -47,6 +47,24 @@ enum Reference {
         if let memories = object["memories"] as? [String], !memories.isEmpty {
             if let state = interpreter.state, state.memories != memories { interpreterWrong.append("memory differs") }
             if let state = native.state, state.memories != memories { nativeWrong.append("memory differs") }
+        }
+        if let globals = object["globals"] as? [String: [String]] {
+            for export in module.exports {
+                guard case .global(let index) = export.descriptor, let pair = globals[export.name], pair.count == 2,
+                    let bits = UInt64(pair[1], radix: 16)
+                else { continue }
+                let expected = ValueBits(type: module.globalTypes[Int(index)].valueType, low: bits)
+                if let state = interpreter.state, Int(index) < state.globals.count,
+                    !Comparison.valuesEqual(expected, state.globals[Int(index)])
+                {
+                    interpreterWrong.append("global \(index): wasmtime \(expected), interpreter \(state.globals[Int(index)])")
+                }
+                if let state = native.state, Int(index) < state.globals.count,
+                    !Comparison.valuesEqual(expected, state.globals[Int(index)])
+                {
+                    nativeWrong.append("global \(index): wasmtime \(expected), native \(state.globals[Int(index)])")
+                }
+            }
         }
         switch (interpreterWrong.isEmpty, nativeWrong.isEmpty) {
         case (true, false): return "wasmtime agrees with the interpreter: native bug (\(nativeWrong.joined(separator: "; ")))"

@@ -13,10 +13,14 @@
 # one with no arguments; if it is still running after W2N_CROSS_TIMEOUT seconds on x86_64 it is
 # reported as SKIP (long-running: give it a case here, as ticker has).
 #
-# HTTP servers (httpbin): --server FILE.wasm --port N [--path /get] [--expect-body REGEX]
-# [--compile-option OPT]... compiles the server for both targets, starts the aarch64 one under qemu,
-# GETs the path (it must answer 200 and match REGEX), then sends SIGTERM and checks that it exits
-# within a second; the x86_64 build is checked the same way, and the two bodies must be equal.
+# An HTTP server: by default the httpbin example when examples/httpbin is there (httpbin.c +
+# net_wasmedge.c, compiled with --net, started with `--port PORT`, expected to answer /get with
+# "flavor":"aot"); else --server FILE.wasm [--server-arg ARG]... [--port N] [--path /get]
+# [--expect-body REGEX] [--compile-option OPT]... (`{port}` in an ARG becomes the port, by default a
+# free one). The server is compiled for both targets; each build is started (aarch64 under qemu),
+# must answer 200 on the path with a body matching REGEX, and must exit with 143 within a second of
+# SIGTERM; the two bodies must be equal. Examples with their own build.sh are not built here
+# otherwise.
 #
 # Prints one line per case and `cross: N passed, N failed[, N skipped]`; exits non-zero on failure.
 # Environment: W2N_WASM2NATIVE (default .build/release/wasm2native), W2N_CROSS_TIMEOUT (seconds per
@@ -35,6 +39,7 @@ server_port=""
 server_path="/"
 server_expect=""
 server_options=()
+server_args=()
 while (($#)); do
     case "$1" in
         -k | --keep) keep=1 ;;
@@ -52,6 +57,8 @@ while (($#)); do
         --path) server_path="$2"; shift ;;
         --expect-body) server_expect="$2"; shift ;;
         --compile-option) server_options+=("$2"); shift ;;
+        --server-arg) server_args+=("$2"); shift ;;
+        --server-arg=*) server_args+=("${1#--server-arg=}") ;;
         --compile-option=*) server_options+=("${1#--compile-option=}") ;;
         -h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -273,6 +280,7 @@ for source in examples/*/*.c; do
     example="$(basename "$(dirname "$source")")"
     [[ "$source" == "examples/$example/$example.c" ]] || continue
     [[ "$known" == *" $example "* ]] && continue
+    [[ -f "examples/$example/build.sh" ]] && continue   # built its own way (httpbin: the server test below)
     check "$example" "$source" --optional --
 done
 
@@ -307,6 +315,8 @@ serve() {
     local target="$1" exe="$work/bin/server.$1" log="$work/server/$1.log"
     local command=("$exe")
     [[ "$target" == aarch64 ]] && command=("$qemu" "$exe")
+    local arg
+    for arg in "${server_args[@]}"; do command+=("${arg//\{port\}/$server_port}"); done
     "${command[@]}" >"$log" 2>&1 </dev/null &
     local pid=$! started ready=0
     started=$(milliseconds)
@@ -340,11 +350,22 @@ serve() {
     report "server-$target" "$(basename "$server_wasm") GET $server_path, SIGTERM in $((after - before)) ms" "$status" "${problems[@]}"
 }
 
-if [[ -n "$server_wasm" ]]; then
-    if [[ -z "$server_port" ]]; then
-        echo "run.sh: --server needs --port" >&2
-        exit 2
+if [[ -z "$server_wasm" && -f examples/httpbin/httpbin.c && -f examples/httpbin/net_wasmedge.c ]] &&
+    [[ "server-x86_64" == $pattern || "server-aarch64" == $pattern ]]; then
+    server_wasm="$out/wasm/httpbin.wasm"
+    if ! "$W2N_ZIG" cc --target=wasm32-wasi -O2 -std=c11 -D_DEFAULT_SOURCE examples/httpbin/httpbin.c \
+        examples/httpbin/net_wasmedge.c -o "$server_wasm" 2>"$out/wasm/httpbin.log"; then
+        report "server" "httpbin" "-" "cannot build examples/httpbin: $(head -c 300 "$out/wasm/httpbin.log")"
+        server_wasm=""
     fi
+    server_options=(--net)
+    server_args=(--port "{port}")
+    server_path=/get
+    server_expect='"flavor": *"aot"'
+fi
+if [[ -n "$server_wasm" ]]; then
+    [[ -n "$server_port" ]] ||
+        server_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     mkdir -p "$work/server"
     if compile "$server_wasm" server "${server_options[@]}"; then
         serve x86_64

@@ -2,36 +2,40 @@
 # End-to-end test of `wasm2native image`: the archives it writes are reproducible, skopeo reads and
 # copies them, and a real containerd (Debian's containerd + runc, started here with its own config,
 # root, state and socket under a temporary folder, no systemd) imports and runs them: a one-shot
-# image prints what it should, and a long-running one runs as the non-root user 65532 and stops
-# within a second of SIGTERM (the executable is the container's PID 1).
+# image prints what it should; long-running images run as the non-root user 65532, a server
+# answers HTTP on the host network, and each stops within a second of SIGTERM (the executable is
+# the container's PID 1).
 #
-#   Tests/Images/run.sh [--keep] [--verbose] [--fresh-cache] [--arm64-binfmt] [--oneshot FILE.wasm [--expect TEXT]]
-#                       [--server FILE.wasm [--port N] [--path /get] [--expect-body REGEX]
-#                                           [--image-option OPTION]...]
+#   Tests/Images/run.sh [--keep] [--verbose] [--fresh-cache] [--arm64-binfmt]
+#                       [--oneshot FILE.wasm [--expect TEXT]]
+#                       [--server FILE.wasm [--path /get] [--expect-body REGEX] [--image-option OPT]...]
 #
-#   --oneshot   the image run once (default: examples/hello, expecting "Hello from WebAssembly!")
-#   --server    a long-running image (default: examples/ticker, which prints "tick N" every second).
-#               With --port it is a server: the test GETs http://127.0.0.1:PORT/PATH (host network)
-#               until it answers 200 and checks the body against --expect-body, e.g. for httpbin:
-#               --server httpbin.wasm --port 3000 --path /get --expect-body '"flavor": *"aot"'
-#   --image-option  extra options for `wasm2native image` of the server (repeatable),
-#               e.g. --image-option=--env=PORT=3000
+# Images (each for linux/amd64; the long-running ones also for linux/arm64, as one image index):
+#   one-shot  --oneshot, default examples/hello, whose output must contain --expect (default
+#             "Hello from WebAssembly!"); run on a read-only root filesystem
+#   ticker    examples/ticker, a long-running command (prints "tick N" every second)
+#   server    --server, default the httpbin example when examples/httpbin is there (its wasm is built
+#             from httpbin.c + net_wasmedge.c): built with --net and --env PORT=<a free port>, so
+#             the image's Env sets the port and the test GETs http://127.0.0.1:PORT/PATH (--path,
+#             default /get) until it answers 200, and checks the body against --expect-body
+#             (default for httpbin: "flavor":"aot"); --image-option adds options to its
+#             `wasm2native image` (repeatable, e.g. --image-option=--env=LOG=1)
+#
 #   --fresh-cache  build each image's second copy from an empty RuntimeSupport cache (slower:
 #               RuntimeSupport is rebuilt per target) to show the digest does not depend on it
 #   --arm64-binfmt  register qemu-aarch64-static with binfmt_misc for the run (root; undone at
 #               the end, with binfmt_misc unmounted again if this mounted it) so that the arm64
-#               image also runs in containerd
+#               images also run in containerd
 #   --keep      keep the work folder (.build-images/run/) and containerd's files
 #
 # Prints one line per check, the image sizes, and `images: N passed, N failed` (plus skipped
 # checks with their reason); exits non-zero when a check fails. Needs root for containerd; the
 # skopeo and reproducibility checks run without it.
 #
-# The aarch64 half of the multi-platform image runs in containerd only when binfmt_misc has
+# The arm64 half of the multi-platform images runs in containerd only when binfmt_misc has
 # qemu-aarch64 registered (/proc/sys/fs/binfmt_misc/qemu-aarch64; --arm64-binfmt does it for the
-# run), otherwise that check is skipped (Tests/Cross/run.sh runs the aarch64 executables under
-# qemu-user directly).
-# podman, when installed, loads and runs the one-shot image too.
+# run), otherwise those checks are skipped (Tests/Cross/run.sh runs the aarch64 executables under
+# qemu-user directly). podman, when installed, loads and runs the one-shot image too.
 #
 # Environment: W2N_WASM2NATIVE (default .build/release/wasm2native), W2N_IMAGES_TIMEOUT (seconds
 # for a container to start or answer, 20).
@@ -51,8 +55,7 @@ arm64_binfmt=0
 oneshot_wasm=""
 oneshot_expect="Hello from WebAssembly!"
 server_wasm=""
-server_port=""
-server_path="/"
+server_path="/get"
 server_expect=""
 server_image_options=()
 while (($#)); do
@@ -64,7 +67,6 @@ while (($#)); do
         --oneshot) oneshot_wasm="$2"; shift ;;
         --expect) oneshot_expect="$2"; shift ;;
         --server) server_wasm="$2"; shift ;;
-        --port) server_port="$2"; shift ;;
         --path) server_path="$2"; shift ;;
         --expect-body) server_expect="$2"; shift ;;
         --image-option) server_image_options+=("$2"); shift ;;
@@ -117,20 +119,42 @@ build_example() {
     echo "$wasm"
 }
 
+# The httpbin example: httpbin.c with the WasmEdge socket layer (as examples/httpbin/build.sh does).
+build_httpbin() {
+    local wasm="$out/httpbin.wasm" here=examples/httpbin
+    if ! "$W2N_ZIG" cc --target=wasm32-wasi -O2 -std=c11 -D_DEFAULT_SOURCE "$here/httpbin.c" "$here/net_wasmedge.c" \
+        -o "$wasm.tmp" 2>"$work/build-httpbin.log" || ! "$W2N_WASM_TOOLS" strip "$wasm.tmp" -o "$wasm" 2>>"$work/build-httpbin.log"; then
+        echo "run.sh: cannot build the httpbin example:" >&2
+        cat "$work/build-httpbin.log" >&2
+        exit 2
+    fi
+    rm -f "$wasm.tmp"
+    echo "$wasm"
+}
+
+# A TCP port nobody listens on now (others may run servers on this host too).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 [[ -n "$oneshot_wasm" ]] || oneshot_wasm="$(build_example hello)"
-if [[ -z "$server_wasm" ]]; then
-    server_wasm="$(build_example ticker)"
-    server_port=""
+ticker_wasm="$(build_example ticker)"
+if [[ -z "$server_wasm" && -f examples/httpbin/httpbin.c && -f examples/httpbin/net_wasmedge.c ]]; then
+    server_wasm="$(build_httpbin)"
+    [[ -n "$server_expect" ]] || server_expect='"flavor": *"aot"'
 fi
-for file in "$oneshot_wasm" "$server_wasm"; do
-    [[ -f "$file" ]] || { echo "run.sh: no such module: $file" >&2; exit 2; }
+for file in "$oneshot_wasm" "$ticker_wasm" "$server_wasm"; do
+    [[ -z "$file" || -f "$file" ]] || { echo "run.sh: no such module: $file" >&2; exit 2; }
 done
-oneshot_name="$(basename "$oneshot_wasm" .wasm | tr 'A-Z_' 'a-z-')"
-server_name="$(basename "$server_wasm" .wasm | tr 'A-Z_' 'a-z-')"
-oneshot_ref="localhost/w2n-test-$oneshot_name:1.0"
-server_ref="localhost/w2n-test-$server_name:1.0"
-server_options=("${server_image_options[@]}")
-[[ -n "$server_port" ]] && server_options+=(--port "$server_port")
+ref_of() { echo "localhost/w2n-test-$(basename "$1" .wasm | tr 'A-Z_' 'a-z-'):1.0"; }
+oneshot_ref="$(ref_of "$oneshot_wasm")"
+ticker_ref="$(ref_of "$ticker_wasm")"
+server_ref=""
+server_port=""
+images=(oneshot ticker)
+if [[ -n "$server_wasm" ]]; then
+    server_ref="$(ref_of "$server_wasm")"
+    server_port="$(free_port)"
+    images+=(server)
+fi
 
 # MARK: - Images, twice each: reproducible
 
@@ -158,14 +182,19 @@ image() {
 }
 
 image oneshot "$oneshot_wasm" "$oneshot_ref" --target x86_64-linux
-image server "$server_wasm" "$server_ref" --target x86_64-linux --target aarch64-linux "${server_options[@]}"
+image ticker "$ticker_wasm" "$ticker_ref" --target x86_64-linux --target aarch64-linux
+if [[ -n "$server_wasm" ]]; then
+    # The port reaches the guest through the image's Env (--env PORT=N grants PORT and sets it).
+    image server "$server_wasm" "$server_ref" --target x86_64-linux --target aarch64-linux --net \
+        --port "$server_port" --env "PORT=$server_port" "${server_image_options[@]}"
+fi
 
 # MARK: - skopeo
 
 if ! command -v skopeo >/dev/null; then
     skip "skopeo" "skopeo is not installed (scripts/setup.sh installs it)"
 else
-    for name in oneshot server; do
+    for name in "${images[@]}"; do
         archive="$work/$name.oci.tar"
         [[ -f "$archive" ]] || continue
         digest="$(head -n1 "$work/$name.summary" | cut -d' ' -f3)"
@@ -202,12 +231,12 @@ else
             fail "skopeo copy $name" "$(tail -c 400 "$work/$name.copy.log")"
         fi
     done
-    if [[ -f "$work/server.oci.tar" ]]; then
-        if skopeo inspect --override-os linux --override-arch arm64 "oci-archive:$work/server.oci.tar" >"$work/server.arm64.json" 2>&1 &&
-            [[ "$(json "$work/server.arm64.json" 'd["Architecture"]')" == arm64 ]]; then
+    if [[ -f "$work/ticker.oci.tar" ]]; then
+        if skopeo inspect --override-os linux --override-arch arm64 "oci-archive:$work/ticker.oci.tar" >"$work/ticker.arm64.json" 2>&1 &&
+            [[ "$(json "$work/ticker.arm64.json" 'd["Architecture"]')" == arm64 ]]; then
             pass "skopeo inspect of the multi-platform index selects linux/arm64"
         else
-            fail "skopeo inspect linux/arm64" "$(head -c 400 "$work/server.arm64.json")"
+            fail "skopeo inspect linux/arm64" "$(head -c 400 "$work/ticker.arm64.json")"
         fi
     fi
 fi
@@ -306,11 +335,12 @@ task_uid() {
     [[ -n "$pid" ]] && awk '/^Uid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null
 }
 
-# run_long NAME REF [--platform P]: runs the server image detached-by-background, checks it
-# starts (and answers HTTP when a port is set), runs as 65532, then stops within 1 s of SIGTERM.
+# run_long LABEL REF PORT [--platform P]: runs a long-running image in the background, checks it
+# starts (prints "tick 1", or with a PORT answers HTTP), runs as 65532, then stops within 1 s of
+# SIGTERM with status 143.
 run_long() {
-    local label="$1" ref="$2" id
-    shift 2
+    local label="$1" ref="$2" port="$3" id
+    shift 3
     id="w2n-long-$(tr -c 'a-z0-9\n' '-' <<<"$label" | tr -s '-')$$"
     local log="$work/$id.out"
     # No timeout here: it runs until the SIGTERM below (or SIGKILL on failure).
@@ -321,8 +351,8 @@ run_long() {
     local started ready=0
     started=$(milliseconds)
     while (($(milliseconds) - started < limit * 1000)); do
-        if [[ -n "$server_port" ]]; then
-            if curl -fsS --max-time 2 "http://127.0.0.1:$server_port$server_path" -o "$work/$id.body" 2>/dev/null; then
+        if [[ -n "$port" ]]; then
+            if curl -fsS --max-time 2 "http://127.0.0.1:$port$server_path" -o "$work/$id.body" 2>/dev/null; then
                 ready=1
                 break
             fi
@@ -339,9 +369,9 @@ run_long() {
         wait "$runner"
         return
     fi
-    if [[ -n "$server_port" ]]; then
+    if [[ -n "$port" ]]; then
         if [[ -z "$server_expect" ]] || grep -Eq -- "$server_expect" "$work/$id.body"; then
-            pass "$label: GET http://127.0.0.1:$server_port$server_path answers 200 (host network)"
+            pass "$label: GET http://127.0.0.1:$port$server_path answers 200 (host network): $(head -c 120 "$work/$id.body")"
         else
             fail "$label: GET $server_path" "body does not match /$server_expect/: $(head -c 300 "$work/$id.body")"
         fi
@@ -382,9 +412,8 @@ elif ! start_containerd; then
     fail "containerd starts" "$(tail -c 600 "$ctd/containerd.log")"
 else
     pass "containerd starts (config, root, state and socket in $ctd)"
-    for name in oneshot server; do
-        ref="$oneshot_ref"
-        [[ "$name" == server ]] && ref="$server_ref"
+    for name in "${images[@]}"; do
+        case "$name" in oneshot) ref="$oneshot_ref" ;; ticker) ref="$ticker_ref" ;; *) ref="$server_ref" ;; esac
         [[ -f "$work/$name.oci.tar" ]] || continue
         if c images import --all-platforms "$work/$name.oci.tar" >"$work/$name.import.log" 2>&1 &&
             c images ls -q | grep -qx "$ref"; then
@@ -405,14 +434,17 @@ else
     fi
     show "$work/oneshot.run.out"
 
-    run_long "$server_name (linux/amd64)" "$server_ref"
+    run_long "ticker (linux/amd64)" "$ticker_ref" ""
+    [[ -n "$server_ref" ]] && run_long "$(basename "$server_wasm" .wasm) (linux/amd64)" "$server_ref" "$server_port"
     if ((arm64_binfmt)) && ! register_binfmt; then
         fail "--arm64-binfmt" "cannot register qemu-aarch64 with binfmt_misc"
     fi
     if [[ -f /proc/sys/fs/binfmt_misc/qemu-aarch64 ]] && grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; then
-        run_long "$server_name (linux/arm64 under qemu)" "$server_ref" --platform linux/arm64
+        run_long "ticker (linux/arm64 under qemu)" "$ticker_ref" "" --platform linux/arm64
+        [[ -n "$server_ref" ]] &&
+            run_long "$(basename "$server_wasm" .wasm) (linux/arm64 under qemu)" "$server_ref" "$server_port" --platform linux/arm64
     else
-        skip "$server_name (linux/arm64) in containerd" "binfmt_misc has no qemu-aarch64 (Tests/Cross/run.sh covers aarch64)"
+        skip "linux/arm64 images in containerd" "binfmt_misc has no qemu-aarch64 (--arm64-binfmt; Tests/Cross/run.sh covers aarch64)"
     fi
 fi
 
@@ -438,7 +470,7 @@ fi
 # MARK: - Sizes
 
 echo "sizes (bytes; layer = compressed layer, total = manifest + config + layer, as pulled):"
-for name in oneshot server; do
+for name in "${images[@]}"; do
     [[ -f "$work/$name.summary" ]] || continue
     read -r _ ref digest _ archive_size <"$work/$name.summary"
     printf '  %-34s archive %8s  %s\n' "$ref" "$archive_size" "$digest"

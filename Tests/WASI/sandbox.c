@@ -196,7 +196,6 @@ int main(int argc, char **argv) {
     escape_paths();
     links();
     read_only();
-    EXPECT_EQ("the secret is untouched", 1, 1);
   }
   return t_summary("sandbox");
 }
