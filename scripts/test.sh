@@ -52,6 +52,12 @@ step "RuntimeSupport (C: glibc, bounds checks, static musl)" Tests/RuntimeSuppor
 # against modules compiled by Lowering + Codegen.
 step "spec suite, native engine ($testsuite)" .build/release/w2n-dev spectest --engine native --testsuite "$testsuite"
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
+# Executables against wasmtime: the examples, every SIMD instruction on edge inputs, WASI by area
+# (with the sandbox-escape matrix and sockets), and httpbin end to end in its three flavors.
+step "examples: native executables vs wasmtime" Tests/Examples/run.sh
+step "SIMD semantics: native executable vs wasmtime" Tests/SIMD/run.sh
+step "WASI preview1 and sockets vs wasmtime" Tests/WASI/run.sh
+step "httpbin end to end (native, aot, interpreter)" Tests/HTTPBin/run.sh
 # aarch64 output from this x86_64 host, run under qemu-user: the suite's executable commands, then
 # the examples and compute programs against their x86_64 builds.
 step "spec suite, aarch64 under qemu" .build/release/w2n-dev cross-spectest --testsuite "$testsuite"
