@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: set up, build wasm2native (release), build the example WASI program with zig,
-# compile it with wasm2native to a static native executable and run it (wasmtime runs the same
-# module for reference).
+# The main job: set up, build wasm2native (release), build the httpbin example (an HTTP server for
+# WasmEdge's socket API) to wasm32-wasi with zig, compile it with wasm2native to a static native
+# executable, start it and serve a request; then the same for the hello example.
 #
 #   scripts/run.sh
 set -euo pipefail
@@ -39,5 +39,27 @@ step "run the native executable"
 
 step "reference run under wasmtime"
 "$W2N_WASMTIME" "$out/hello.wasm" from run.sh
+
+step "examples/httpbin: wasm32-wasi with zig, then wasm2native httpbin.wasm -o httpbin-aot --net"
+examples/httpbin/build.sh "$root/.build-examples/httpbin"
+server="$root/.build-examples/httpbin/httpbin-aot"
+file "$server" 2>/dev/null || true
+
+step "serve a request: httpbin-aot on a free port, then curl /get?foo=bar"
+log="$(mktemp)"
+"$server" 0 >"$log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+port=""
+for _ in $(seq 1 100); do
+    port="$(sed -n 's/.*Listening on \([0-9][0-9]*\).*/\1/p' "$log" | head -1)"
+    [[ -n "$port" ]] && break
+    sleep 0.05
+done
+[[ -n "$port" ]] || { echo "run.sh: httpbin did not start:"; cat "$log"; exit 1; }
+echo "\$ curl 'localhost:$port/get?foo=bar'"
+curl -sS --max-time 5 "localhost:$port/get?foo=bar"
+echo
+kill "$pid"
 
 printf '\nrun.sh: done\n'

@@ -83,6 +83,7 @@ failures=()
 run_with_argv0() {
     local argv0="$1" stdout="$2" stderr="$3"
     shift 3
+    # shellcheck disable=SC2016  # $0 and $@ belong to the inner bash
     timeout "$limit" bash -c 'exec -a "$0" "$@"' "$argv0" "$@" </dev/null >"$stdout" 2>"$stderr"
     echo $?
 }
@@ -118,8 +119,8 @@ check() {
             --env) grants+=(--env "$2"); wasmtime_grants+=(--env "$2"); shift 2 ;;
             --dir) dir=1; shift ;;
             --seed) seeded=1; shift ;;
-            --status) mode=status; shift ;;
-            --trap) mode=trap; trap_message="$2"; shift 2 ;;
+            --status) mode="status"; shift ;;
+            --trap) mode="trap"; trap_message="$2"; shift 2 ;;
             --) shift; break ;;
             *) echo "run.sh: bad case option $1" >&2; exit 2 ;;
         esac
@@ -185,7 +186,9 @@ check() {
     else
         failed=$((failed + 1))
         failures+=("$name")
-        printf 'FAIL  %-24s %s%s  [%s]: %s\n' "$name" "$example" "$shown_args" "$mode" "$(IFS=';'; echo "${problems[*]}" | sed 's/;/; /g')"
+        local joined
+        joined="$(printf '%s; ' "${problems[@]}")"
+        printf 'FAIL  %-24s %s%s  [%s]: %s\n' "$name" "$example" "$shown_args" "$mode" "${joined%; }"
     fi
     if ((verbose)); then
         local engine

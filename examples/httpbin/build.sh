@@ -4,8 +4,7 @@
 #   httpbin-aot      httpbin.wasm compiled by wasm2native with the network granted (--net)
 #   httpbin-native   the same C source for Linux (zig cc, static musl, like the executables
 #                    wasm2native makes), flavor "native"
-# WASM2NATIVE (default: .build-wasi/release/wasm2native, then .build/release/wasm2native) is the
-# compiler to use.
+# WASM2NATIVE (default: .build/release/wasm2native) is the compiler to use.
 #
 #   examples/httpbin/build.sh [OUT]
 set -euo pipefail
@@ -17,7 +16,7 @@ mkdir -p "$out"
 source "$root/scripts/tool-paths.sh"
 compiler="${WASM2NATIVE:-}"
 if [[ -z "$compiler" ]]; then
-    for candidate in "$root/.build-wasi/release/wasm2native" "$root/.build/release/wasm2native"; do
+    for candidate in "$root/.build/release/wasm2native"; do
         [[ -x "$candidate" ]] && { compiler="$candidate"; break; }
     done
 fi
