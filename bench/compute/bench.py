@@ -126,7 +126,7 @@ def main() -> int:
     parser.add_argument("--metric", choices=["cpu", "wall"], default="cpu")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown to FILE")
     parser.add_argument("--json", type=Path, help="write all measurements to FILE "
-                        "(default BUILD/results.json)")
+                        "(default BUILD/results.json, BUILD/results-quick.json with --quick)")
     options = parser.parse_args()
 
     runs = options.runs if options.runs is not None else (1 if options.quick else 5)
@@ -260,7 +260,7 @@ def main() -> int:
     if options.markdown:
         options.markdown.write_text("\n".join(markdown) + "\n")
 
-    json_path = options.json or options.build / "results.json"
+    json_path = options.json or options.build / ("results-quick.json" if options.quick else "results.json")
     json_path.write_text(json.dumps({
         "runs": runs,
         "metric": metric,
