@@ -106,12 +106,23 @@ struct Toolchain {
     func linkExecutable(
         objects: [String], runtime: String, target: Target, output: String, strip: Bool = false
     ) throws(CodegenError) {
-        // -O2: without it zig links its Debug build of musl (four times larger). Debug sections
-        // (musl's and the runtime's DWARF, 1.6 MB of hello's 1.8 MB) are always left out; the
-        // symbol table, which names wasm functions for perf and gdb, stays unless `strip`.
+        // -O2: without it zig links its Debug build of musl (four times larger).
         try run(
-            ["cc", "-target", target.zigTarget, "-static", "-O2", "-Wl,--strip-debug"] + (strip ? ["-s"] : [])
-                + ["-o", output] + objects + [runtime])
+            ["cc", "-target", target.zigTarget, "-static", "-O2"] + (strip ? ["-s"] : []) + ["-o", output] + objects
+                + [runtime])
+        // Debug sections (musl's DWARF: 1.6 MB of hello's 1.8 MB) go; the symbol table, which names
+        // wasm functions for perf and gdb, stays. (zig's -Wl,-S would drop the symbols too.)
+        if !strip, FileManager.default.isExecutableFile(atPath: Self.objcopy) {
+            try runTool(Self.objcopy, ["--strip-debug", output])
+        }
+    }
+
+    /// LLVM's objcopy from llvm-19 (installed with llvm-19-dev).
+    static let objcopy = "/usr/lib/llvm-19/bin/llvm-objcopy"
+
+    /// Runs a tool other than zig; a failure throws with its output.
+    func runTool(_ path: String, _ arguments: [String]) throws(CodegenError) {
+        try Toolchain(zig: path).run(arguments)
     }
 }
 
