@@ -35,6 +35,8 @@ package struct DifferentialConfiguration: Sendable {
     package var workDirectory: URL
     /// Where disagreeing modules are saved (`<seed>.wasm` or the file's name), if anywhere.
     package var failureDirectory: URL?
+    /// Whether generated modules may contain instructions that trap.
+    package var allowTraps = true
     /// Python with the wasmtime package, and the reference script, to settle disagreements.
     package var reference: (python: URL, script: URL)?
 
@@ -86,7 +88,9 @@ package final class DifferentialRun {
             return summary
         }
         try? FileManager.default.createDirectory(at: configuration.workDirectory, withIntermediateDirectories: true)
-        let generator = ModuleGenerator(wasmTools: configuration.wasmTools, directory: configuration.workDirectory)
+        var configured = ModuleGenerator(wasmTools: configuration.wasmTools, directory: configuration.workDirectory)
+        configured.allowTraps = configuration.allowTraps
+        let generator = configured
         var sources: [(label: String, seed: UInt64, file: URL?)] = configuration.files.map {
             ($0.lastPathComponent, Self.seed(ofFile: $0) ?? configuration.argumentsSeed, $0)
         }

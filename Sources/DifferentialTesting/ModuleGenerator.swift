@@ -19,6 +19,8 @@ package struct ModuleGenerator: Sendable {
     package var directory: URL
     /// Bytes of fuzz input per module (more input, larger modules).
     package var inputSize = 4096
+    /// Whether smith may generate instructions that trap (`--disallow-traps false`).
+    package var allowTraps = true
 
     /// smith's configuration (see the file comment).
     static let options: [String] = [
@@ -70,7 +72,9 @@ package struct ModuleGenerator: Sendable {
             return .failure(DifferentialError("cannot write \(inputPath)"))
         }
         do {
-            let result = try ProcessRunner.run(wasmTools.path, ["smith"] + Self.options + [inputPath, "-o", outputPath])
+            let traps = ["--disallow-traps", allowTraps ? "false" : "true"]
+            let result = try ProcessRunner.run(
+                wasmTools.path, ["smith"] + Self.options + traps + [inputPath, "-o", outputPath])
             guard result.status == 0, let data = FileManager.default.contents(atPath: outputPath) else {
                 return .failure(DifferentialError("wasm-tools smith failed for seed \(seed): \(result.output.prefix(500))"))
             }

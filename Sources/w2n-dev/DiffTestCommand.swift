@@ -58,6 +58,9 @@ struct DiffTestCommand: ParsableCommand {
     @Option(help: "Where disagreeing modules are saved (default: <repo>/.build-spec/difftest-failures).")
     var failures: String?
 
+    @Flag(help: "Generate modules without instructions that may trap (smith --disallow-traps).")
+    var noTraps = false
+
     @Flag(help: "Do not ask wasmtime to settle disagreements.")
     var noReference = false
 
@@ -92,6 +95,7 @@ struct DiffTestCommand: ParsableCommand {
             configuration.failureDirectory = nil
         }
         configuration.argumentsSeed = argumentsSeed
+        configuration.allowTraps = !noTraps
         let python = locations.repositoryRoot.appendingPathComponent(".venv/bin/python3")
         let script = locations.repositoryRoot.appendingPathComponent("scripts/difftest_reference.py")
         if !noReference, interesting == nil, FileManager.default.isExecutableFile(atPath: python.path),
