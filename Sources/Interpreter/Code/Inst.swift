@@ -104,6 +104,10 @@ extension Op {
         case .i64Shl: return .i64ShlImm
         case .i64ShrS: return .i64ShrSImm
         case .i64ShrU: return .i64ShrUImm
+        case .i32Rotl: return .i32RotlImm
+        case .i32Rotr: return .i32RotrImm
+        case .i64Rotl: return .i64RotlImm
+        case .i64Rotr: return .i64RotrImm
         default:
             if rawValue >= Op.i32Eq.rawValue && rawValue <= Op.i64GeU.rawValue {
                 return Op(rawValue: Op.i32EqImm.rawValue + rawValue - Op.i32Eq.rawValue)

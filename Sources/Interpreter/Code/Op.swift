@@ -65,6 +65,7 @@ enum Op: UInt16, CaseIterable {
     /// Slot `a` = slot `b` op the constant `c` (sign-extended to 64 bits for i64).
     case i32AddImm, i32SubImm, i32MulImm, i32AndImm, i32OrImm, i32XorImm, i32ShlImm, i32ShrSImm, i32ShrUImm
     case i64AddImm, i64SubImm, i64MulImm, i64AndImm, i64OrImm, i64XorImm, i64ShlImm, i64ShrSImm, i64ShrUImm
+    case i32RotlImm, i32RotrImm, i64RotlImm, i64RotrImm
     /// Slot `a` = slot `b` compared with the constant `c` (sign-extended for i64).
     case i32EqImm, i32NeImm, i32LtSImm, i32LtUImm, i32GtSImm, i32GtUImm, i32LeSImm, i32LeUImm, i32GeSImm, i32GeUImm
     case i64EqImm, i64NeImm, i64LtSImm, i64LtUImm, i64GtSImm, i64GtUImm, i64LeSImm, i64LeUImm, i64GeSImm, i64GeUImm
