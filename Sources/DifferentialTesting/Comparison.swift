@@ -33,15 +33,15 @@ enum Comparison {
         }
         for (index, (mine, theirs)) in zip(interpreter.calls, native.calls).enumerated() {
             if mine.outcome.isStackExhaustion || theirs.outcome.isStackExhaustion {
-                return .inconclusive("stack exhaustion in call \(index) (\(mine.name))")
+                return .inconclusive("stack exhaustion in call \(index) (\(mine.name.debugDescription))")
             }
             guard outcomesEqual(mine.outcome, theirs.outcome) else {
                 let arguments = mine.arguments.map(\.description).joined(separator: ", ")
                 return .disagree(
-                    "call \(index) \"\(mine.name)\"(\(arguments)): interpreter \(mine.outcome), native \(theirs.outcome)")
+                    "call \(index) \(mine.name.debugDescription)(\(arguments)): interpreter \(mine.outcome), native \(theirs.outcome)")
             }
             if let difference = differences(mine.state, theirs.state) {
-                return .disagree("after call \(index) \"\(mine.name)\": \(difference)")
+                return .disagree("after call \(index) \(mine.name.debugDescription): \(difference)")
             }
         }
         if interpreter.calls.count != native.calls.count {

@@ -183,9 +183,9 @@ package final class DifferentialRun {
         guard let directory = configuration.failureDirectory else { return }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let name = configuration.files.isEmpty ? "seed-\(candidate.seed)" : candidate.label.replacingOccurrences(of: ".wasm", with: "")
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: directory.appendingPathComponent(name + ".wasm").path, contents: Data(candidate.bytes))
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: directory.appendingPathComponent(name + ".txt").path, contents: Data((reason + "\n").utf8))
     }
 }

@@ -180,7 +180,7 @@ public struct RunCommand: ParsableCommand {
     }
 
     /// For a `run` command line, the index of the first guest argument (after the module), if any.
-    static func guestArgumentsStart(_ arguments: [String]) -> Int? {
+    public static func guestArgumentsStart(_ arguments: [String]) -> Int? {
         guard arguments.first == "run" else { return nil }
         let takesValue: Set<String> = ["--engine", "--dir", "--env", "-O", "--cpu"]
         var index = 1
