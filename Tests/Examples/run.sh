@@ -113,7 +113,9 @@ check() {
     shift 2
     # shellcheck disable=SC2053
     [[ "$name" == $pattern ]] || return 0
-    local grants=() wasmtime_grants=() dir=0 seeded=0 mode=exact trap_message=""
+    # wasm2native's executables tell the guest which engine runs it (W2N_ENGINE=aot); wasmtime
+    # gets the same variable so that environments compare equal.
+    local grants=() wasmtime_grants=(--env W2N_ENGINE=aot) dir=0 seeded=0 mode=exact trap_message=""
     while (($#)); do
         case "$1" in
             --env) grants+=(--env "$2"); wasmtime_grants+=(--env "$2"); shift 2 ;;
