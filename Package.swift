@@ -47,10 +47,14 @@ let package = Package(
 
         // The interpreter: runs validated modules from a pre-decoded register form, with memories,
         // tables, globals, traps and WASI from RuntimeSupport (the same code native executables use).
-        // Exclusivity checks off: the executor works on raw pointers only.
+        // Exclusivity checks off: the executor works on raw pointers only. No tail merging: LLVM
+        // otherwise merges the executor's per-operation epilogues into one shared block, which
+        // costs up to 1.8x on float-heavy code depending on layout (bench/interpreter).
         .target(
             name: "Interpreter", dependencies: ["WasmParser", "RuntimeSupport"],
-            swiftSettings: strictSwift + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+            swiftSettings: strictSwift + [
+                .unsafeFlags(["-enforce-exclusivity=unchecked", "-Xllvm", "-enable-tail-merge=false"])
+            ]),
 
         // The spec-suite harness: converts .wast files, classifies them by feature, runs commands.
         .target(name: "SpecHarness", dependencies: ["WasmParser"], swiftSettings: strictSwift),

@@ -9,13 +9,12 @@ imports and each export called in order with those arguments, as the two engines
 JSON object: {"instantiation": OUTCOME, "calls": [OUTCOME, ...], "memories": [...], "globals":
 {EXPORT: [TYPE, BITS], ...}} where OUTCOME is {"values": [[TYPE, BITS], ...]} or {"trap": MESSAGE} with
 MESSAGE in the spec's words ("integer divide by zero", ...), and memories as "<pages> pages
-<sha256>" like w2n-dev's digests, globals by export name (numbers only). Calls stop at the first that is not a value or a trap. v128
+<hash>" like w2n-dev's state digests, globals by export name (numbers only). Calls stop at the first that is not a value or a trap. v128
 and reference arguments are not supported by the bindings: such a call is {"unsupported": ...}.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import struct
 import sys
@@ -47,6 +46,25 @@ def trap_message(error: BaseException) -> str:
         if needle in text:
             return message
     return "host: " + text.splitlines()[0] if text else "host"
+
+
+def hash64(data: bytes) -> str:
+    """The Hash64 of w2n-dev's state digests (DifferentialTesting/Execution.swift)."""
+    mask = (1 << 64) - 1
+    state = 0x9E3779B97F4A7C15
+
+    def add(word: int) -> None:
+        nonlocal state
+        state = ((state ^ word) * 0xBF58476D1CE4E5B9) & mask
+        state ^= state >> 31
+
+    words = len(data) // 8
+    for (word,) in struct.iter_unpack("<Q", data[:8 * words]):
+        add(word)
+    for byte in data[8 * words:]:
+        add(byte)
+    add(len(data))
+    return format(state, "016x")
 
 
 def to_python(kind: str, bits: str):
@@ -127,7 +145,7 @@ def main() -> int:
         item = exports[export.name]
         if isinstance(item, wasmtime.Memory):
             data = item.read(store, 0, item.data_len(store))
-            result["memories"].append(f"{item.size(store)} pages {hashlib.sha256(data).hexdigest()}")
+            result["memories"].append(f"{item.size(store)} pages {hash64(bytes(data))}")
         elif export.name in numeric_globals:
             # Only globals of number types: the bindings abort on v128 ones.
             kind = str(item.type(store).content)

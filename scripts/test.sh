@@ -52,10 +52,9 @@ step "RuntimeSupport (C: glibc, bounds checks, static musl)" Tests/RuntimeSuppor
 # against modules compiled by Lowering + Codegen.
 step "spec suite, native engine ($testsuite)" .build/release/w2n-dev spectest --engine native --testsuite "$testsuite"
 # The interpreter: the same suite with the same counting rules, then beside native code on
-# generated modules (trap-free ones until the open native case in Tests/Differential/README.md
-# is fixed) and on the kept regression cases.
+# generated modules (traps allowed) and on the kept regression cases.
 step "spec suite, interpreter engine ($testsuite)" .build/release/w2n-dev spectest --engine interpreter --testsuite "$testsuite"
-step "differential: interpreter vs native code (500 seeds)" .build/release/w2n-dev difftest --seeds 500 --no-traps
+step "differential: interpreter vs native code (500 seeds)" .build/release/w2n-dev difftest --seeds 500
 step "differential: kept regression cases" .build/release/w2n-dev difftest --replay Tests/Differential/FailCases
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
 # Executables against wasmtime: the examples, every SIMD instruction on edge inputs, WASI by area

@@ -44,6 +44,8 @@ public enum Compiler {
     static func lowerAndOptimize(
         _ module: Module, loweringOptions: LoweringOptions, machine: TargetMachine, options: CompileOptions
     ) throws -> LoweredModule {
+        var loweringOptions = loweringOptions
+        loweringOptions.architecture = options.target == .aarch64Linux ? .aarch64 : .x86_64
         let lowering = ModuleLowering(module: module, options: loweringOptions)
         try lowering.lower()
         let lowered = lowering.takeModule()

@@ -50,14 +50,29 @@ enum Outcome: Equatable, CustomStringConvertible {
     var isStackExhaustion: Bool { self == .trap(TrapCode.callStackExhausted) }
 }
 
-/// The final state of an instance.
+/// The state of an instance.
 struct StateDigest: Equatable {
-    /// SHA-256 of each memory's bytes, with its size in pages.
+    /// A hash of each memory's bytes, with its size in pages.
     var memories: [String] = []
     /// Each global's value.
     var globals: [ValueBits] = []
-    /// SHA-256 over each table's elements (function index + 1, or 0 for null).
+    /// A hash over each table's elements (function index + 1, or 0 for null), with its size.
     var tables: [String] = []
+}
+
+/// A simple 64-bit multiply-rotate hash over words.
+struct Hash64 {
+    private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    mutating func add(_ word: UInt64) {
+        state = ((state ^ word) &* 0xBF58_476D_1CE4_E5B9)
+        state ^= state >> 31
+    }
+
+    var hex: String {
+        let text = String(state, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
 }
 
 /// What running a module in one engine gave.
@@ -169,22 +184,30 @@ enum Runner {
         var state = StateDigest()
         for index in module.memoryTypes.indices {
             guard let memory = instance.pointee.memories[index] else { continue }
-            let bytes = UnsafeBufferPointer(start: memory.pointee.data, count: Int(memory.pointee.size_bytes))
-            state.memories.append("\(memory.pointee.pages) pages \(SHA256.hexDigest(bytes))")
+            let bytes = UnsafeRawBufferPointer(start: memory.pointee.data, count: Int(memory.pointee.size_bytes))
+            state.memories.append("\(memory.pointee.pages) pages \(hexHash(bytes))")
         }
         for (index, type) in module.globalTypes.enumerated() {
             state.globals.append(bits(of: instance.pointee.globals[index]!.pointee, type: type.valueType))
         }
         for index in module.tableTypes.indices {
             guard let table = instance.pointee.tables[index] else { continue }
-            var elements: [UInt8] = []
-            for position in 0..<Int(table.pointee.size) {
-                let value = reference(table.pointee.elements[position])
-                withUnsafeBytes(of: value.littleEndian) { elements.append(contentsOf: $0) }
-            }
-            state.tables.append("\(table.pointee.size) elements \(SHA256.hexDigest(elements))")
+            var hash = Hash64()
+            for position in 0..<Int(table.pointee.size) { hash.add(reference(table.pointee.elements[position])) }
+            state.tables.append("\(table.pointee.size) elements \(hash.hex)")
         }
         return state
+    }
+
+    /// A 64-bit hash of `bytes` (states are compared for equality only, after every call, and
+    /// memories and tables can be large: this is much faster than a cryptographic digest).
+    static func hexHash(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hash = Hash64()
+        let words = bytes.count / 8
+        for index in 0..<words { hash.add(bytes.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)) }
+        for index in (8 * words)..<bytes.count { hash.add(UInt64(bytes[index])) }
+        hash.add(UInt64(bytes.count))
+        return hash.hex
     }
 
     static func describe(_ fault: spec_fault) -> String? {

@@ -16,8 +16,16 @@ public struct LoweringOptions: Sendable {
     /// Whether function imports that are not WASI become functions that trap when called
     /// ("unresolved import called") instead of an error.
     public var trapUnresolvedImports = false
+    /// The architecture the module is compiled for (the register classes of trap points).
+    public var architecture: Architecture = .x86_64
 
     public init() {}
+}
+
+/// The instruction set lowered code runs on; it matters only where IR is target-specific.
+public enum Architecture: Sendable {
+    case x86_64
+    case aarch64
 }
 
 /// Capabilities granted to an executable at compile time (`w2n_main_config` in w2n_runtime.h).
@@ -83,6 +91,8 @@ public final class ModuleLowering {
     /// Native functions by function index; imports that are called directly (WASI) too.
     private(set) var functionValues: [LLVMValueRef?] = []
     private var builtinDeclarations: [String: (LLVMValueRef, LLVMTypeRef)] = [:]
+    /// The inline assembly of trap points by the type of the value they keep (nil: none).
+    private var trapPointAssembly: [LLVMTypeRef?: (LLVMValueRef, LLVMTypeRef)] = [:]
     let tbaaKind: UInt32
     /// Access tags: linear memory, runtime data (instance, tables, funcrefs), global cells.
     private(set) var linearMemoryTBAA: LLVMValueRef!
@@ -118,6 +128,48 @@ public final class ModuleLowering {
         let result = LoweredModule(module: llvmModule!, context: context)
         llvmModule = nil
         return result
+    }
+
+    // MARK: - Trap points
+
+    /// Emits a trap point after a memory access that may fault (see EmitMemory.swift): an empty
+    /// inline-assembly statement with side effects that LLVM keeps, orders against every other
+    /// side effect, treats as reading any memory and as possibly not returning. `value` (a load's
+    /// result) is passed to it in a register, so the load must happen.
+    func emitTrapPoint(keeping value: LLVMValueRef?, builder: IRBuilder) {
+        let valueType = value.map { LLVMTypeOf($0)! }
+        let (assembly, functionType) = trapPointAssembly(for: valueType)
+        let call = builder.call(assembly, type: functionType, value.map { [$0] } ?? [])
+        for (name, argument) in [("nounwind", 0), ("memory", Self.memoryReadEffects)] {
+            let kind = LLVMGetEnumAttributeKindForName(name, name.utf8.count)
+            LLVMAddCallSiteAttribute(call, UInt32.max /* function */, LLVMCreateEnumAttribute(context, kind, UInt64(argument)))
+        }
+    }
+
+    /// LLVM's `memory(read)`: MemoryEffects with "ref" (1) for each of its three locations.
+    private static let memoryReadEffects = 0b01_01_01
+
+    private func trapPointAssembly(for valueType: LLVMTypeRef?) -> (LLVMValueRef, LLVMTypeRef) {
+        if let cached = trapPointAssembly[valueType] { return cached }
+        let constraint: String
+        if let valueType {
+            if LLVMGetTypeKind(valueType) == LLVMIntegerTypeKind {
+                constraint = "r"
+            } else {
+                constraint = options.architecture == .aarch64 ? "w" : "x"
+            }
+        } else {
+            constraint = ""
+        }
+        var parameters: [LLVMTypeRef?] = valueType.map { [$0] } ?? []
+        let functionType = parameters.withUnsafeMutableBufferPointer {
+            LLVMFunctionType(types.void, $0.baseAddress, UInt32($0.count), 0)!
+        }
+        let assembly = LLVMGetInlineAsm(
+            functionType, "", 0, constraint, constraint.utf8.count, /* side effects */ 1, /* align stack */ 0,
+            LLVMInlineAsmDialectATT, /* can throw */ 0)!
+        trapPointAssembly[valueType] = (assembly, functionType)
+        return (assembly, functionType)
     }
 
     // MARK: - Lowering

@@ -37,6 +37,40 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(ir.contains("!invariant.load"))
     }
 
+    @Test func accessesThatMayFaultSitBetweenTrapPoints() throws {
+        // (param i32): local.get 0 i32.load, local.get 0 i32.load, i32.add (memory of 1 page)
+        let loads: [UInt8] = [0x20, 0x00, 0x28, 0x02, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x6A]
+        let ir = try lowerToIR(moduleWithFunction(params: [i32], results: [i32], body: loads, memory: true))
+        // One before the first load, one after each (keeping its value), none in between.
+        #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"\"()").count - 1 == 1)
+        #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"r\"(i32 %i32.load").count - 1 == 2)
+        #expect(ir.contains("memory(read)"))
+        #expect(!ir.contains("willreturn"))
+        // i32.const 65532 i32.load: inside the minimum size, cannot fault.
+        let inBounds = try lowerToIR(
+            moduleWithFunction(results: [i32], body: [0x41, 0xFC, 0xFF, 0x03, 0x28, 0x02, 0x00], memory: true))
+        #expect(!inBounds.contains("asm sideeffect"))
+        // i32.const 65533 i32.load: may fault.
+        let outOfBounds = try lowerToIR(
+            moduleWithFunction(results: [i32], body: [0x41, 0xFD, 0xFF, 0x03, 0x28, 0x02, 0x00], memory: true))
+        #expect(outOfBounds.contains("asm sideeffect"))
+    }
+
+    @Test func onlyFoldableFloatArithmeticIsQuietedExplicitly() throws {
+        let f64: UInt8 = 0x7C
+        let one: [UInt8] = [0x44, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F]  // f64.const 1
+        // 1 / x stays a division: no quieting. x / 1 folds to x: quieted.
+        let reciprocal = try lowerToIR(moduleWithFunction(params: [f64], results: [f64], body: one + [0x20, 0x00, 0xA3]))
+        #expect(!reciprocal.contains("quieted"))
+        let identity = try lowerToIR(moduleWithFunction(params: [f64], results: [f64], body: [0x20, 0x00] + one + [0xA3]))
+        #expect(identity.contains("quieted"))
+        // x + 1 cannot fold; x * 1 can.
+        let sum = try lowerToIR(moduleWithFunction(params: [f64], results: [f64], body: [0x20, 0x00] + one + [0xA0]))
+        #expect(!sum.contains("quieted"))
+        let product = try lowerToIR(moduleWithFunction(params: [f64], results: [f64], body: [0x20, 0x00] + one + [0xA2]))
+        #expect(product.contains("quieted"))
+    }
+
     @Test func multiValueBlocksBecomePhis() throws {
         // (result i32 i32 via type 1): block (type 1) i32.const 1 i32.const 2 end i32.add
         var bytes = header

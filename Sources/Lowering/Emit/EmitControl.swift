@@ -264,14 +264,7 @@ extension FunctionLowering {
 
     mutating func visitDrop() throws(WasmParserError) {
         guard isReachable else { return }
-        keepLoad(pop())
-    }
-
-    /// A load whose value is unused must still trap when out of bounds, but LLVM deletes unused
-    /// loads: a dropped load (seen through extensions, bitcasts and lane shuffles) is made
-    /// volatile so that it stays. (A load whose only use is otherwise dead code can still vanish.)
-    func keepLoad(_ value: LLVMValueRef) {
-        if let load = linearMemoryLoad(underlying: value) { LLVMSetVolatile(load, 1) }
+        _ = pop()
     }
 
     mutating func visitSelect() throws(WasmParserError) {
@@ -323,5 +316,6 @@ extension FunctionLowering {
         guard isReachable else { return }
         let store = builder.store(pop(), globalCell(globalIndex), align: 8)
         LLVMSetMetadata(store, moduleLowering.tbaaKind, moduleLowering.globalTBAA)
+        lastTrapPointBlock = nil
     }
 }

@@ -98,10 +98,10 @@ extension FunctionLowering {
         case .i32ShrU, .i64ShrU: result = LLVMBuildLShr(b, lhs, LLVMBuildAnd(b, rhs, constant(Int64(bits - 1)), ""), name)
         case .i32Rotl, .i64Rotl: result = builder.intrinsic("llvm.fshl", overloads: [type], [lhs, lhs, rhs], name)
         case .i32Rotr, .i64Rotr: result = builder.intrinsic("llvm.fshr", overloads: [type], [lhs, lhs, rhs], name)
-        case .f32Add, .f64Add: result = quietIfFoldable(LLVMBuildFAdd(b, lhs, rhs, name), lhs, rhs)
-        case .f32Sub, .f64Sub: result = quietIfFoldable(LLVMBuildFSub(b, lhs, rhs, name), lhs, rhs)
-        case .f32Mul, .f64Mul: result = quietIfFoldable(LLVMBuildFMul(b, lhs, rhs, name), lhs, rhs)
-        case .f32Div, .f64Div: result = quietIfFoldable(LLVMBuildFDiv(b, lhs, rhs, name), lhs, rhs)
+        case .f32Add, .f64Add: result = quietIfFoldable(LLVMBuildFAdd(b, lhs, rhs, name), [lhs, rhs], identities: [0])
+        case .f32Sub, .f64Sub: result = quietIfFoldable(LLVMBuildFSub(b, lhs, rhs, name), [lhs, rhs], identities: [0])
+        case .f32Mul, .f64Mul: result = quietIfFoldable(LLVMBuildFMul(b, lhs, rhs, name), [lhs, rhs], identities: [1, -1])
+        case .f32Div, .f64Div: result = quietIfFoldable(LLVMBuildFDiv(b, lhs, rhs, name), [rhs], identities: [1, -1])
         case .f32Min, .f64Min: result = quietNaN(builder.intrinsic("llvm.minimum", overloads: [type], [lhs, rhs], name))
         case .f32Max, .f64Max: result = quietNaN(builder.intrinsic("llvm.maximum", overloads: [type], [lhs, rhs], name))
         case .f32Copysign, .f64Copysign: result = builder.intrinsic("llvm.copysign", overloads: [type], [lhs, rhs], name)
@@ -179,17 +179,20 @@ extension FunctionLowering {
     }
 
     /// A NaN result of wasm arithmetic must be quiet ("arithmetic NaN"). Hardware quiets NaNs,
-    /// but LLVM may fold `x - 0`, `x * 1`, `x / 1`, `x / -1` and `-0 - x` to `x` or `-x`, which
-    /// keeps a signalling NaN signalling. Those folds need a constant operand of 0 or ±1, so only
-    /// such operations get an explicit quieting (which stays when LLVM folds the operation away).
-    func quietIfFoldable(_ result: LLVMValueRef, _ lhs: LLVMValueRef, _ rhs: LLVMValueRef) -> LLVMValueRef {
+    /// but LLVM may fold `x ± 0`, `±0 - x`, `x * ±1` and `x / ±1` to `x` or `-x`, which keeps a
+    /// signalling NaN signalling. Those folds need one of `operands` (for a division, the divisor:
+    /// `1 / x` stays a division) to be a constant among the operation's `identities` (±0 for
+    /// addition and subtraction, ±1 for multiplication and division); only then is the result
+    /// quieted explicitly (the quieting stays when LLVM folds the operation away). Like the SIMD
+    /// lowering, this sees constant operands, not constants that reach the operation through a
+    /// local or an inlined argument after optimisation.
+    func quietIfFoldable(_ result: LLVMValueRef, _ operands: [LLVMValueRef], identities: [Double]) -> LLVMValueRef {
         func isFoldingConstant(_ value: LLVMValueRef) -> Bool {
             guard LLVMIsAConstantFP(value) != nil else { return false }
             var losesInfo: LLVMBool = 0
-            let number = LLVMConstRealGetDouble(value, &losesInfo)
-            return number == 0 || number == 1 || number == -1
+            return identities.contains(LLVMConstRealGetDouble(value, &losesInfo))
         }
-        guard isFoldingConstant(lhs) || isFoldingConstant(rhs) else { return result }
+        guard operands.contains(where: isFoldingConstant) else { return result }
         return quietNaN(result)
     }
 

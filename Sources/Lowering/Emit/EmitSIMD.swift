@@ -268,29 +268,6 @@ extension FunctionLowering {
         }
     }
 
-    /// The linear-memory load that `value` comes from, looking through what the v128 loads wrap
-    /// around it (bitcasts, extensions, the splat and zero-fill shuffles, lane insertion); nil
-    /// when there is none. A dropped load must still trap when out of bounds, so `drop` makes it
-    /// volatile (LLVM deletes unused loads).
-    func linearMemoryLoad(underlying value: LLVMValueRef) -> LLVMValueRef? {
-        var value = value
-        for _ in 0..<4 {
-            if LLVMIsALoadInst(value) != nil {
-                return LLVMGetMetadata(value, moduleLowering.tbaaKind) != nil ? value : nil
-            }
-            if LLVMIsABitCastInst(value) != nil || LLVMIsAZExtInst(value) != nil || LLVMIsASExtInst(value) != nil
-                || LLVMIsAShuffleVectorInst(value) != nil
-            {
-                value = LLVMGetOperand(value, 0)
-            } else if LLVMIsAInsertElementInst(value) != nil {
-                value = LLVMGetOperand(value, 1)
-            } else {
-                return nil
-            }
-        }
-        return nil
-    }
-
     /// The shape whose lanes `v128.loadN_lane` / `v128.storeN_lane` access.
     private func laneAccessShape(bits: Int) -> LaneShape {
         switch bits {
@@ -313,8 +290,12 @@ extension FunctionLowering {
         case .v128Load64Lane: shape = laneAccessShape(bits: 64)
         }
         let vector = popLanes(shape)
-        let address = effectiveAddress(pop(), memarg)
+        let index = pop()
+        let size: UInt64 = 1 << UInt64(instruction.naturalAlignmentLog2)
+        trapPointBeforeAccess(index, memarg, size: size)
+        let address = effectiveAddress(index, memarg)
         let value = loadLinearMemory(laneType(shape), address, instruction.name)
+        trapPointAfterAccess(index, memarg, size: size, keeping: value)
         pushVector(insertLane(vector, value, UInt32(lane)))
     }
 
@@ -330,8 +311,12 @@ extension FunctionLowering {
         case .v128Store64Lane: shape = laneAccessShape(bits: 64)
         }
         let vector = popLanes(shape)
-        let address = effectiveAddress(pop(), memarg)
+        let index = pop()
+        let size: UInt64 = 1 << UInt64(instruction.naturalAlignmentLog2)
+        trapPointBeforeAccess(index, memarg, size: size)
+        let address = effectiveAddress(index, memarg)
         let value = extractLane(vector, UInt32(lane), instruction.name)
         tagLinearMemoryAccess(builder.store(value, address, align: 1))
+        trapPointAfterAccess(index, memarg, size: size, keeping: nil)
     }
 }
