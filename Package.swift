@@ -62,19 +62,30 @@ let package = Package(
         // C host code of the native spec engine: the `spectest` module and fault-proof calls.
         .target(name: "SpecTestHost", dependencies: ["RuntimeSupport"], path: "Sources/SpecTestHost"),
 
+        // What the two engines that run modules through RuntimeSupport share: values between the
+        // scripts' JSON and `w2n_value`, judging actions, and the store of a script's instances
+        // (registrations, the spectest host, import resolution, invocation).
+        .target(
+            name: "SpecEngineSupport", dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport"],
+            swiftSettings: strictSwift),
+
         // The spec harness's native engine: compiles a script's modules with Codegen, links them
         // into one shared object, loads it and runs the commands through RuntimeSupport, which
         // the harness process itself links (w2n-dev exports its symbols to the loaded objects).
         .target(
             name: "NativeSpecEngine",
-            dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport", "Codegen", "Lowering", "WasmParser"],
+            dependencies: [
+                "SpecHarness", "SpecEngineSupport", "SpecTestHost", "RuntimeSupport", "Codegen", "Lowering", "WasmParser",
+            ],
             swiftSettings: strictSwift),
 
         // The spec harness's interpreter engine: the same commands through RuntimeSupport's host
         // API, with modules run by the Interpreter.
         .target(
             name: "InterpreterSpecEngine",
-            dependencies: ["SpecHarness", "SpecTestHost", "RuntimeSupport", "Interpreter", "WasmParser"],
+            dependencies: [
+                "SpecHarness", "SpecEngineSupport", "SpecTestHost", "RuntimeSupport", "Interpreter", "WasmParser",
+            ],
             swiftSettings: strictSwift),
 
         // Differential testing: smith-generated modules run by the interpreter and by native code
@@ -135,7 +146,7 @@ let package = Package(
         ),
         .testTarget(name: "SpecHarnessTests", dependencies: ["SpecHarness"], swiftSettings: strictSwift),
         .testTarget(
-            name: "NativeSpecEngineTests", dependencies: ["NativeSpecEngine", "SpecHarness", "RuntimeSupport"],
+            name: "SpecEngineSupportTests", dependencies: ["SpecEngineSupport", "SpecHarness", "RuntimeSupport"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "InterpreterTests", dependencies: ["Interpreter", "WasmParser", "RuntimeSupport"],

@@ -2,7 +2,8 @@
 # Installs what wasm2native's builds and tests need, and nothing when it is already there.
 #
 #   Debian (apt):  llvm-19-dev (the LLVM C API), lld-19, musl-tools, zlib1g-dev (gzip image layers),
-#                  qemu-user-static (runs aarch64 output), skopeo, containerd and runc (image tests)
+#                  qemu-user-static (runs aarch64 output), skopeo, containerd and runc (image tests),
+#                  libsimde-dev (wasm2c's SIMD in bench/compute/run.sh --wasm-simd)
 #   PyPI (.venv/): the pinned tools in scripts/requirements.txt (wasm-tools, zig, wasmtime, wabt)
 #
 # Idempotent and quick on a second run: the apt part is one dpkg-query (apt-get update runs only
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-apt_packages=(llvm-19-dev lld-19 musl-tools zlib1g-dev qemu-user-static skopeo containerd runc)
+apt_packages=(llvm-19-dev lld-19 musl-tools zlib1g-dev qemu-user-static skopeo containerd runc libsimde-dev)
 requirements="$root/scripts/requirements.txt"
 venv="$root/.venv"
 stamp="$venv/.w2n-setup-stamp"

@@ -12,14 +12,16 @@
 // - `module_definition` / `module_instance`: prepare once, instantiate on `module_instance`;
 // - `register`: the instance becomes an import namespace for the resolver;
 // - `action`, `assert_return`, `assert_trap`, `assert_exhaustion`: invoke an export or read an
-//   exported global, then compare (InterpreterValue.swift);
+//   exported global, then compare (SpecEngineSupport's RuntimeValue.swift);
 // - `assert_unlinkable`: instantiation fails with "unknown import" or "incompatible import type";
 //   `assert_uninstantiable`: it traps (the instance stays: its effects persist).
-// Imports resolve to registered instances first, then to `spectest`.
+// Imports resolve to registered instances first, then to `spectest`. Instances, registrations,
+// imports and actions are SpecEngineSupport's SpecStore, shared with the native engine.
 
 import Foundation
 import Interpreter
 import RuntimeSupport
+import SpecEngineSupport
 import SpecHarness
 import SpecTestHost
 import WasmParser
@@ -48,50 +50,26 @@ package struct InterpreterEngine: SpecEngine {
 
     /// The per-script state.
     package final class Session: SpecEngineSession {
-        enum Slot {
-            case instance(UnsafeMutablePointer<w2n_instance>)
-            case unavailable(String)
-        }
-
         var parser: ParserEngine.Session
-        let printHostOutput: Bool
-        private var host: OpaquePointer?
-        private var current: Slot?
-        private var named: [String: Slot] = [:]
+        private let store: SpecStore
         private var definitions: [String: InterpretedModule] = [:]
-        private var registered: [String: UnsafeMutablePointer<w2n_instance>] = [:]
-        private var instances: [UnsafeMutablePointer<w2n_instance>] = []
         /// Every module prepared: they must outlive their instances.
         private var modules: [InterpretedModule] = []
-        /// Names whose registration the harness skipped, with the reason: a module that fails to
-        /// link only for lack of one of them is skipped for that reason (the native engine's rule).
-        private var skippedNamespaces: [String: String] = [:]
-        /// The namespace of the last import the resolver could not find.
-        private var lastMissingNamespace: String?
         /// The module of each instance, for exports whose names C strings cannot hold.
         private var moduleOfInstance: [UnsafeMutablePointer<w2n_instance>: InterpretedModule] = [:]
 
         init(parser: ParserEngine.Session, printHostOutput: Bool) {
             self.parser = parser
-            self.printHostOutput = printHostOutput
+            store = SpecStore(printHostOutput: printHostOutput, beforeCall: Interpreter.resetThread)
         }
 
         deinit {
-            for instance in instances { w2n_instance_free(instance) }
-            if let host { spec_host_free(host) }
+            // Instances first, then the spectest objects they may import, then the modules.
+            store.close()
         }
 
         package func noteSkipped(_ command: SpecCommand, reason: String) {
-            guard command.kind == .register, let namespace = command.registeredAs else { return }
-            skippedNamespaces[namespace] = reason
-            registered[namespace] = nil
-        }
-
-        /// The skip reason when instantiation failed only because an import comes from a namespace
-        /// whose registration was skipped.
-        private func skipReason(of attempt: Attempt) -> String? {
-            guard attempt.status == W2N_INSTANTIATE_UNKNOWN_IMPORT, let namespace = lastMissingNamespace else { return nil }
-            return skippedNamespaces[namespace]
+            store.noteSkipped(command, reason: reason)
         }
 
         package func run(_ command: SpecCommand, module: URL?) -> SpecOutcome {
@@ -101,8 +79,7 @@ package struct InterpreterEngine: SpecEngine {
             case .module:
                 guard let module else { return .skipped(reason: "no binary module") }
                 let (slot, outcome) = instantiate(prepare(module))
-                current = slot
-                if let name = command.name { named[name] = slot }
+                store.bind(slot, as: command.name)
                 return outcome
             case .moduleDefinition:
                 guard let module else { return .skipped(reason: "no binary module") }
@@ -118,22 +95,12 @@ package struct InterpreterEngine: SpecEngine {
                     return .failed(expected: "a module definition", got: "no definition \(command.module ?? "(none)")")
                 }
                 let (slot, outcome) = instantiate(.success(definition))
-                current = slot
-                if let instance = command.instance { named[instance] = slot }
+                store.bind(slot, as: command.instance)
                 return outcome
             case .register:
-                guard let namespace = command.registeredAs else { return .failed(expected: "a name", got: "none") }
-                switch slot(named: command.name) {
-                case .instance(let instance)?:
-                    registered[namespace] = instance
-                    return .passed
-                case .unavailable(let reason)?:
-                    return .failed(expected: "an instance to register", got: reason)
-                case nil:
-                    return .failed(expected: "an instance to register", got: "no module \(command.name ?? "instantiated")")
-                }
+                return store.runRegister(command)
             case .action, .assertReturn, .assertTrap, .assertExhaustion:
-                return runAction(command)
+                return store.runAction(command) { instance, name, kind in findExport(name, kind: kind, in: instance) }
             case .assertUnlinkable, .assertUninstantiable:
                 guard let module else { return .skipped(reason: "no binary module") }
                 return runFailingInstantiation(command, prepare(module))
@@ -165,175 +132,33 @@ package struct InterpreterEngine: SpecEngine {
             }
         }
 
-        struct Attempt {
-            var status: w2n_instantiate_status
-            var instance: UnsafeMutablePointer<w2n_instance>?
-            var message: String
-            var fault: String?
+        /// Instantiates a prepared module; the instance keeps its module.
+        private func attempt(_ module: InterpretedModule) -> SpecStore.Attempt {
+            let attempt = store.instantiate(module.descriptor)
+            if let instance = attempt.instance { moduleOfInstance[instance] = module }
+            return attempt
         }
 
-        private func attempt(_ module: InterpretedModule) -> Attempt {
-            if host == nil { host = spec_host_new(printHostOutput ? 1 : 0) }
-            guard host != nil else {
-                return Attempt(status: W2N_INSTANTIATE_OUT_OF_MEMORY, instance: nil, message: "no spectest host")
-            }
-            Interpreter.resetThread()
-            lastMissingNamespace = nil
-            var instance: UnsafeMutablePointer<w2n_instance>?
-            var trap = W2N_TRAP_NONE
-            var fault = spec_fault()
-            let context = Unmanaged.passUnretained(self).toOpaque()
-            let status = spec_call_instantiate(module.descriptor, resolveImport, context, &instance, &trap, &fault)
-            if let instance {
-                instances.append(instance)
-                moduleOfInstance[instance] = module
-            }
-            var message = String(cString: w2n_instantiate_error())
-            var faultText: String?
-            if status == W2N_INSTANTIATE_TRAP {
-                faultText = Self.describe(fault)
-                message = faultText ?? String(cString: w2n_trap_message(trap))
-            }
-            return Attempt(status: status, instance: instance, message: message, fault: faultText)
-        }
-
-        private func instantiate(_ prepared: Result<InterpretedModule, PrepareError>) -> (Slot, SpecOutcome) {
-            let module: InterpretedModule
+        private func instantiate(_ prepared: Result<InterpretedModule, PrepareError>) -> (SpecStore.Slot, SpecOutcome) {
             switch prepared {
-            case .success(let found): module = found
+            case .success(let module): return attempt(module).moduleOutcome
             case .failure(let failure):
                 return (.unavailable(failure.message), .failed(expected: "a valid module", got: failure.message))
-            }
-            let result = attempt(module)
-            if let reason = skipReason(of: result) { return (.unavailable(reason), .skipped(reason: reason)) }
-            switch result.status {
-            case W2N_INSTANTIATE_OK:
-                guard let instance = result.instance else {
-                    return (.unavailable("no instance"), .failed(expected: "an instance", got: "no instance"))
-                }
-                return (.instance(instance), .passed)
-            case W2N_INSTANTIATE_TRAP:
-                let message = "instantiation trapped: \(result.message)"
-                return (.unavailable(message), .failed(expected: "an instance", got: message))
-            default:
-                let message = "instantiation failed: \(result.message)"
-                return (.unavailable(message), .failed(expected: "an instance", got: message))
             }
         }
 
         private func runFailingInstantiation(
             _ command: SpecCommand, _ prepared: Result<InterpretedModule, PrepareError>
         ) -> SpecOutcome {
-            let expectedText = command.text ?? ""
-            let unlinkable = command.kind == .assertUnlinkable
-            let expected = (unlinkable ? "unlinkable: " : "trap: ") + expectedText
-            let module: InterpretedModule
             switch prepared {
-            case .success(let found): module = found
-            case .failure(let failure): return .failed(expected: expected, got: failure.message)
+            case .success(let module): return attempt(module).outcome(of: command)
+            case .failure(let failure):
+                let expected = (command.kind == .assertUnlinkable ? "unlinkable: " : "trap: ") + (command.text ?? "")
+                return .failed(expected: expected, got: failure.message)
             }
-            let result = attempt(module)
-            if let reason = skipReason(of: result) { return .skipped(reason: reason) }
-            switch result.status {
-            case W2N_INSTANTIATE_OK:
-                return .failed(expected: expected, got: "instantiated")
-            case W2N_INSTANTIATE_UNKNOWN_IMPORT, W2N_INSTANTIATE_INCOMPATIBLE_IMPORT:
-                guard unlinkable else { return .failed(expected: expected, got: "unlinkable: \(result.message)") }
-                return .passed(message: MessageCheck(expected: expectedText, actual: result.message))
-            case W2N_INSTANTIATE_TRAP:
-                guard !unlinkable, result.fault == nil else { return .failed(expected: expected, got: "trap: \(result.message)") }
-                return InterpreterValue.judgeTrap(message: result.message, expected: expectedText)
-            default:
-                return .failed(expected: expected, got: result.message)
-            }
-        }
-
-        /// Resolves one import: a registered instance's export, else spectest.
-        func resolve(_ entry: UnsafePointer<w2n_import>, _ out: UnsafeMutablePointer<w2n_extern>) -> Int32 {
-            let namespace = String(cString: entry.pointee.module)
-            if let instance = registered[namespace] {
-                var index: UInt32 = 0
-                let kind = entry.pointee.kind
-                if w2n_find_export(instance, entry.pointee.name, kind, &index) != 0 {
-                    return w2n_get_extern(instance, kind, index, out) != 0 ? 1 : 0
-                }
-                for other: UInt32 in 0..<4 where other != kind {
-                    if w2n_find_export(instance, entry.pointee.name, other, &index) != 0 { return 1 }
-                }
-            } else if namespace == "spectest", let host, spec_host_resolve(host, entry, out) != 0 {
-                return 1
-            }
-            lastMissingNamespace = namespace
-            return 0
         }
 
         // MARK: - Actions
-
-        private func slot(named name: String?) -> Slot? {
-            if let name { return named[name] }
-            return current
-        }
-
-        private func runAction(_ command: SpecCommand) -> SpecOutcome {
-            guard let action = command.action else { return .failed(expected: "an action", got: "none") }
-            let expected = InterpreterValue.expectation(of: command)
-            switch slot(named: action.module) {
-            case .instance(let instance)?:
-                return InterpreterValue.judge(command, result: perform(action, on: instance))
-            case .unavailable(let reason)?:
-                return .failed(expected: expected, got: reason)
-            case nil:
-                return .failed(expected: expected, got: "no module \(action.module ?? "instantiated")")
-            }
-        }
-
-        private func perform(_ action: SpecAction, on instance: UnsafeMutablePointer<w2n_instance>) -> ActionResult {
-            switch action.type {
-            case "invoke":
-                return invoke(action, on: instance)
-            case "get":
-                guard let index = findExport(action.field, kind: UInt32(W2N_EXTERN_GLOBAL), in: instance) else {
-                    return .error("no exported global \"\(action.field)\"")
-                }
-                var found = w2n_extern()
-                guard w2n_get_extern(instance, UInt32(W2N_EXTERN_GLOBAL), index, &found) != 0, let cell = found.global,
-                    let kind = InterpreterValue.Kind(valueKind: found.global_type.kind)
-                else { return .error("no global \(index)") }
-                return .values([InterpreterValue(kind: kind, bits: cell.pointee)])
-            default:
-                return .error("unknown action type \(action.type)")
-            }
-        }
-
-        private func invoke(_ action: SpecAction, on instance: UnsafeMutablePointer<w2n_instance>) -> ActionResult {
-            guard let index = findExport(action.field, kind: UInt32(W2N_EXTERN_FUNC), in: instance) else {
-                return .error("no exported function \"\(action.field)\"")
-            }
-            let module = instance.pointee.module!
-            let typeIndex = module.pointee.functions[Int(index)].type_index
-            guard let text = module.pointee.types[Int(typeIndex)].signature,
-                let signature = InterpreterValue.Signature(String(cString: text))
-            else { return .error("function \(index) has no readable type") }
-            let specArguments = action.args ?? []
-            guard specArguments.count == signature.parameters.count else {
-                return .error("\(specArguments.count) arguments for \(signature.parameters.count) parameters")
-            }
-            var arguments: [w2n_value] = []
-            for (value, kind) in zip(specArguments, signature.parameters) {
-                switch InterpreterValue.encode(value, as: kind) {
-                case .success(let bits): arguments.append(bits)
-                case .failure(let error): return .error("argument: \(error.message)")
-                }
-            }
-            if arguments.isEmpty { arguments.append(w2n_value()) }
-            var results = [w2n_value](repeating: w2n_value(), count: max(1, signature.results.count))
-            var fault = spec_fault()
-            Interpreter.resetThread()
-            let code = spec_call_invoke(instance, index, arguments, &results, &fault)
-            if let text = Self.describe(fault) { return .fault(text) }
-            if code != W2N_TRAP_NONE { return .trap(String(cString: w2n_trap_message(code))) }
-            return .values(zip(signature.results, results).map { InterpreterValue(kind: $0, bits: $1) })
-        }
 
         /// The index of an export, its name compared byte for byte (names may hold NUL characters,
         /// which the descriptor's C strings cannot, and differ only in Unicode normalization, which
@@ -353,33 +178,5 @@ package struct InterpreterEngine: SpecEngine {
             var index: UInt32 = 0
             return w2n_find_export(instance, name, kind, &index) != 0 ? index : nil
         }
-
-        /// "crash: SIGSEGV at ...", "timeout: ...", or nil for no fault.
-        static func describe(_ fault: spec_fault) -> String? {
-            switch fault.kind {
-            case Int32(SPEC_FAULT_SIGNAL.rawValue):
-                let name = String(cString: spec_signal_name(fault.signal_number))
-                return "crash: \(name) at address 0x\(String(fault.address, radix: 16)) (pc 0x\(String(fault.pc, radix: 16)))"
-            case Int32(SPEC_FAULT_TIMEOUT.rawValue):
-                return "timeout: interrupted at pc 0x\(String(fault.pc, radix: 16))"
-            default:
-                return nil
-            }
-        }
     }
-}
-
-/// What an action did.
-enum ActionResult {
-    case values([InterpreterValue])
-    case trap(String)
-    case fault(String)
-    case error(String)
-}
-
-/// The import resolver handed to w2n_instantiate; `context` is the session.
-private let resolveImport: w2n_import_resolver = { context, entry, out in
-    guard let context, let entry, let out else { return 0 }
-    let session = Unmanaged<InterpreterEngine.Session>.fromOpaque(context).takeUnretainedValue()
-    return session.resolve(entry, out)
 }

@@ -62,8 +62,6 @@ struct FunctionLowering {
     let instance: LLVMValueRef
     /// Base of memory 0, loaded once in the entry block.
     var memoryBase: LLVMValueRef?
-    /// The block whose last effect so far is a trap point, if any (EmitMemory.swift).
-    var lastTrapPointBlock: LLVMBasicBlockRef?
     var blockCounter = 0
     /// An error the visitor methods could not throw in their own type (see `fail`).
     var loweringError: LoweringError?

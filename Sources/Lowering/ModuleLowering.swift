@@ -91,8 +91,8 @@ public final class ModuleLowering {
     /// Native functions by function index; imports that are called directly (WASI) too.
     private(set) var functionValues: [LLVMValueRef?] = []
     private var builtinDeclarations: [String: (LLVMValueRef, LLVMTypeRef)] = [:]
-    /// The inline assembly of trap points by the type of the value they keep (nil: none).
-    private var trapPointAssembly: [LLVMTypeRef?: (LLVMValueRef, LLVMTypeRef)] = [:]
+    /// The inline assembly of trap points by the types of the values they keep.
+    private var trapPointAssembly: [[LLVMTypeRef?]: (LLVMValueRef, LLVMTypeRef)] = [:]
     let tbaaKind: UInt32
     /// Access tags: linear memory, runtime data (instance, tables, funcrefs), global cells.
     private(set) var linearMemoryTBAA: LLVMValueRef!
@@ -130,45 +130,23 @@ public final class ModuleLowering {
         return result
     }
 
-    // MARK: - Trap points
+    // MARK: - Trap points (TrapPoints.swift)
 
-    /// Emits a trap point after a memory access that may fault (see EmitMemory.swift): an empty
-    /// inline-assembly statement with side effects that LLVM keeps, orders against every other
-    /// side effect, treats as reading any memory and as possibly not returning. `value` (a load's
-    /// result) is passed to it in a register, so the load must happen.
-    func emitTrapPoint(keeping value: LLVMValueRef?, builder: IRBuilder) {
-        let valueType = value.map { LLVMTypeOf($0)! }
-        let (assembly, functionType) = trapPointAssembly(for: valueType)
-        let call = builder.call(assembly, type: functionType, value.map { [$0] } ?? [])
-        for (name, argument) in [("nounwind", 0), ("memory", Self.memoryReadEffects)] {
-            let kind = LLVMGetEnumAttributeKindForName(name, name.utf8.count)
-            LLVMAddCallSiteAttribute(call, UInt32.max /* function */, LLVMCreateEnumAttribute(context, kind, UInt64(argument)))
-        }
-    }
-
-    /// LLVM's `memory(read)`: MemoryEffects with "ref" (1) for each of its three locations.
-    private static let memoryReadEffects = 0b01_01_01
-
-    private func trapPointAssembly(for valueType: LLVMTypeRef?) -> (LLVMValueRef, LLVMTypeRef) {
-        if let cached = trapPointAssembly[valueType] { return cached }
-        let constraint: String
-        if let valueType {
-            if LLVMGetTypeKind(valueType) == LLVMIntegerTypeKind {
-                constraint = "r"
-            } else {
-                constraint = options.architecture == .aarch64 ? "w" : "x"
-            }
-        } else {
-            constraint = ""
-        }
-        var parameters: [LLVMTypeRef?] = valueType.map { [$0] } ?? []
+    /// The empty inline assembly of a trap point keeping values of `valueTypes` in registers.
+    func trapPointAssembly(for valueTypes: [LLVMTypeRef]) -> (LLVMValueRef, LLVMTypeRef) {
+        let key = valueTypes.map(Optional.some)
+        if let cached = trapPointAssembly[key] { return cached }
+        let floatRegister = options.architecture == .aarch64 ? "w" : "x"
+        let constraints = valueTypes.map { LLVMGetTypeKind($0) == LLVMIntegerTypeKind ? "r" : floatRegister }
+            .joined(separator: ",")
+        var parameters = key
         let functionType = parameters.withUnsafeMutableBufferPointer {
             LLVMFunctionType(types.void, $0.baseAddress, UInt32($0.count), 0)!
         }
         let assembly = LLVMGetInlineAsm(
-            functionType, "", 0, constraint, constraint.utf8.count, /* side effects */ 1, /* align stack */ 0,
+            functionType, "", 0, constraints, constraints.utf8.count, /* side effects */ 1, /* align stack */ 0,
             LLVMInlineAsmDialectATT, /* can throw */ 0)!
-        trapPointAssembly[valueType] = (assembly, functionType)
+        trapPointAssembly[key] = (assembly, functionType)
         return (assembly, functionType)
     }
 
@@ -185,6 +163,7 @@ public final class ModuleLowering {
                 moduleLowering: self, builder: builder, function: function, functionIndex: functionIndex,
                 type: module.typeOfFunction(functionIndex)!)
             try lowering.lower(body: module.functionBodies[i], definedIndex: i)
+            placeTrapPoints(in: function)
         }
         let initialize = emitInitialize()
         let invoke = emitInvoke()

@@ -41,9 +41,9 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         // (param i32): local.get 0 i32.load, local.get 0 i32.load, i32.add (memory of 1 page)
         let loads: [UInt8] = [0x20, 0x00, 0x28, 0x02, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x6A]
         let ir = try lowerToIR(moduleWithFunction(params: [i32], results: [i32], body: loads, memory: true))
-        // One before the first load, one after each (keeping its value), none in between.
+        // One before the first load, one after both (keeping their values), none in between.
         #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"\"()").count - 1 == 1)
-        #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"r\"(i32 %i32.load").count - 1 == 2)
+        #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"r,r\"(i32 %i32.load").count - 1 == 1)
         #expect(ir.contains("memory(read)"))
         #expect(!ir.contains("willreturn"))
         // i32.const 65532 i32.load: inside the minimum size, cannot fault.
@@ -54,6 +54,22 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         let outOfBounds = try lowerToIR(
             moduleWithFunction(results: [i32], body: [0x41, 0xFD, 0xFF, 0x03, 0x28, 0x02, 0x00], memory: true))
         #expect(outOfBounds.contains("asm sideeffect"))
+    }
+
+    @Test func anAccessAfterACallGetsItsOwnTrapPoint() throws {
+        // Two functions of type (param i32) (result i32); function 1: local.get 0 i32.load,
+        // local.get 0 call 0 drop, local.get 0 i32.load, i32.add. Function 0 (a callee LLVM may inline) returns 0.
+        var bytes = header
+        bytes += section(1, vector([[0x60, 0x01, i32, 0x01, i32]]))
+        bytes += section(3, vector([[0x00], [0x00]]))
+        bytes += section(5, vector([[0x00, 0x01]]))
+        let callee: [UInt8] = [0x00, 0x41, 0x00, 0x0B]
+        let caller: [UInt8] = [0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x20, 0x00, 0x10, 0x00, 0x1A, 0x20, 0x00, 0x28, 0x02, 0x00, 0x6A, 0x0B]
+        bytes += section(10, vector([uleb(UInt64(callee.count)) + callee, uleb(UInt64(caller.count)) + caller]))
+        let ir = try lowerToIR(bytes)
+        // Before each of the two loads and after each: the call in between is an effect.
+        #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"\"()").count - 1 == 2)
+        #expect(ir.components(separatedBy: "call void asm sideeffect \"\", \"r\"(i32").count - 1 == 2)
     }
 
     @Test func onlyFoldableFloatArithmeticIsQuietedExplicitly() throws {

@@ -240,8 +240,10 @@ def main() -> int:
     def line(cells: list[str]) -> str:
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
+    wasm_flags = os.environ.get("W2N_BENCH_WASM_FLAGS", "").strip()
     print(f"compute benchmarks: median of {runs} run{'s' if runs != 1 else ''}, {metric} time in seconds, "
-          f"(ratio to native); {platform.machine()}, {os.cpu_count()} CPUs")
+          f"(ratio to native); {platform.machine()}, {os.cpu_count()} CPUs"
+          + (f"; wasm built with {wasm_flags}" if wasm_flags else ""))
     print(line(header))
     print("  ".join("-" * w for w in widths))
     for row in rows[:-1]:

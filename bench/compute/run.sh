@@ -3,11 +3,13 @@
 # run by wasm2native (baseline CPU and --cpu native), wasm2c and wasmtime, timed against the
 # native build of the same source.
 #
-#   bench/compute/run.sh [--runs N] [--quick] [--only a,b] [--engines e1,e2] [--metric cpu|wall]
-#                        [--markdown FILE] [--json FILE]
+#   bench/compute/run.sh [--wasm-simd] [--runs N] [--quick] [--only a,b] [--engines e1,e2]
+#                        [--metric cpu|wall] [--markdown FILE] [--json FILE]
 #
 # Builds (incrementally, into bench/out/compute/), then runs bench.py, which times interleaved
 # rounds and prints the table; see bench.py for the options. --quick: small sizes, 1 run.
+# --wasm-simd: the wasm is built with -msimd128 (into bench/out/compute-simd/), so that clang
+# vectorizes it as it vectorizes the native build with SSE2; every wasm engine runs that module.
 #
 # Engines (each program):
 #   native      zig cc -target <arch>-linux-musl -O2 -ffp-contract=off (baseline CPU; the reference)
@@ -32,7 +34,21 @@ source scripts/tool-paths.sh || exit 2
 compiler="${W2N_WASM2NATIVE:-$root/.build/release/wasm2native}"
 read -r -a w2n_flags <<<"${W2N_BENCH_W2N_FLAGS:-}"
 out="$root/bench/out/compute"
-mkdir -p "$out"
+wasm_flags=()
+args=()
+for arg in "$@"; do
+    if [[ "$arg" == --wasm-simd ]]; then
+        out="$root/bench/out/compute-simd"
+        wasm_flags=(-msimd128)
+    else
+        args+=("$arg")
+    fi
+done
+set -- "${args[@]}"
+export W2N_BENCH_WASM_FLAGS="${wasm_flags[*]}"
+mkdir -p "$out/include"
+# wasm2c's SIMD needs SIMDe (libsimde-dev); only its folder is put on the musl build's path.
+[[ -d /usr/include/simde ]] && ln -sfn /usr/include/simde "$out/include/simde"
 
 programs=(nbody spectral-norm fannkuch-redux sha256 lz77 sort hashtable matmul interp)
 only=""
@@ -119,7 +135,7 @@ for program in "${programs[@]}"; do
     if stale "$wasm" "$source_file"; then
         # DWARF stripped (the name section stays); keeps the modules small for every engine.
         build "$program wasm" "$wasm" \
-            "$W2N_ZIG" cc --target=wasm32-wasi -O2 "$source_file" -o "$wasm.tmp" &&
+            "$W2N_ZIG" cc --target=wasm32-wasi -O2 "${wasm_flags[@]}" "$source_file" -o "$wasm.tmp" &&
             build "$program wasm strip" "$wasm" "$W2N_WASM_TOOLS" strip "$wasm.tmp" -o "$wasm"
         rm -f "$wasm.tmp"
     fi
@@ -138,7 +154,7 @@ for program in "${programs[@]}"; do
         mkdir -p "$folder"
         build "$program wasm2c" "$out/wasm2c/$program" "$W2N_WASM2C" "$wasm" -o "$folder/app.c" -n app &&
             build "$program wasm2c cc" "$out/wasm2c/$program" \
-                "$W2N_ZIG" cc -target "$native_target" -O2 -I "$folder" -I "$runtime" \
+                "$W2N_ZIG" cc -target "$native_target" -O2 -I "$folder" -I "$runtime" -I "$out/include" \
                 "$here/wasm2c-wasi.c" "$folder/app.c" "$runtime/wasm-rt-impl.c" "$runtime/wasm-rt-mem-impl.c" \
                 "$runtime/wasm-rt-exceptions-impl.c" -o "$out/wasm2c/$program"
     fi

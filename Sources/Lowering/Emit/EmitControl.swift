@@ -316,6 +316,5 @@ extension FunctionLowering {
         guard isReachable else { return }
         let store = builder.store(pop(), globalCell(globalIndex), align: 8)
         LLVMSetMetadata(store, moduleLowering.tbaaKind, moduleLowering.globalTBAA)
-        lastTrapPointBlock = nil
     }
 }

@@ -6,19 +6,7 @@
 // so every access lands inside the reservation, and pages beyond the memory's size are
 // inaccessible: a fault there becomes "out of bounds memory access" in the runtime's handler.
 // Every load and store goes through `effectiveAddress`.
-//
-// Trap points. LLVM does not know that an access may fault: it deletes loads whose value is
-// unused, and it may sink a store past a later load (keeping a global in a register across a loop,
-// say), so an out-of-bounds access would not trap, or would trap with earlier effects missing.
-// Every access that may fault therefore sits between two trap points (`emitTrapPoint`): empty
-// inline-assembly statements that LLVM must keep, that may read any memory (so no store moves
-// past one) and may not return (so no access moves above one). The one after a load takes the
-// loaded value in a register, so the load happens. Consecutive accesses in a basic block share
-// the trap point between them; a store without one after it (a `global.set`, an access that cannot
-// fault) or the start of a block calls for a new one before the next access. Accesses at a
-// constant address below the memory's minimum size cannot fault (memories never shrink) and get
-// none. The cost: no load folding into arithmetic, no reordering, hoisting or vectorizing of
-// accesses (bench/compute).
+// Accesses that may fault get trap points after lowering (TrapPoints.swift).
 
 import CLLVM
 import WasmParser
@@ -35,38 +23,9 @@ extension FunctionLowering {
         LLVMSetMetadata(instruction, moduleLowering.tbaaKind, moduleLowering.linearMemoryTBAA)
     }
 
-    /// Whether an access of `size` bytes at `index` + `memarg.offset` may fault: true unless the
-    /// index is a constant and the whole access lies below memory 0's minimum size.
-    func mayFault(_ index: LLVMValueRef, _ memarg: MemArg, size: UInt64) -> Bool {
-        guard LLVMIsAConstantInt(index) != nil, let memory = module.memoryTypes.first else { return true }
-        let end = LLVMConstIntGetZExtValue(index) + memarg.offset + size
-        return end > memory.limits.min * 65536
-    }
-
-    /// Emits the trap point before an access that may fault, unless the last effect in the
-    /// current block is a trap point.
-    mutating func trapPointBeforeAccess(_ index: LLVMValueRef, _ memarg: MemArg, size: UInt64) {
-        guard mayFault(index, memarg, size: size), lastTrapPointBlock != builder.currentBlock else { return }
-        moduleLowering.emitTrapPoint(keeping: nil, builder: builder)
-    }
-
-    /// Emits the trap point after an access (see `trapPointBeforeAccess`), keeping `value`
-    /// (a load's result) alive. After a store that cannot fault, the next access needs its own.
-    mutating func trapPointAfterAccess(_ index: LLVMValueRef, _ memarg: MemArg, size: UInt64, keeping value: LLVMValueRef?) {
-        guard mayFault(index, memarg, size: size) else {
-            if value == nil { lastTrapPointBlock = nil }
-            return
-        }
-        moduleLowering.emitTrapPoint(keeping: value, builder: builder)
-        lastTrapPointBlock = builder.currentBlock
-    }
-
     mutating func visitLoad(_ instruction: Instruction.Load, memarg: MemArg) throws(WasmParserError) {
         guard isReachable else { return }
-        let index = pop()
-        let size: UInt64 = 1 << UInt64(instruction.naturalAlignmentLog2)
-        trapPointBeforeAccess(index, memarg, size: size)
-        let address = effectiveAddress(index, memarg)
+        let address = effectiveAddress(pop(), memarg)
         let name = instruction.name
         func load(_ type: LLVMTypeRef) -> LLVMValueRef {
             let value = builder.load(type, address, name, align: 1)
@@ -97,17 +56,13 @@ extension FunctionLowering {
             }
             result = vector
         }
-        trapPointAfterAccess(index, memarg, size: size, keeping: result)
         push(result)
     }
 
     mutating func visitStore(_ instruction: Instruction.Store, memarg: MemArg) throws(WasmParserError) {
         guard isReachable else { return }
         let value = pop()
-        let index = pop()
-        let size: UInt64 = 1 << UInt64(instruction.naturalAlignmentLog2)
-        trapPointBeforeAccess(index, memarg, size: size)
-        let address = effectiveAddress(index, memarg)
+        let address = effectiveAddress(pop(), memarg)
         let stored: LLVMValueRef
         switch instruction {
         case .i32Store, .i64Store, .f32Store, .f64Store, .v128Store: stored = value
@@ -116,7 +71,6 @@ extension FunctionLowering {
         case .i64Store32: stored = builder.trunc(value, types.i32)
         }
         tagLinearMemoryAccess(builder.store(stored, address, align: 1))
-        trapPointAfterAccess(index, memarg, size: size, keeping: nil)
     }
 
     mutating func visitMemorySize(memory: UInt32) throws(WasmParserError) {

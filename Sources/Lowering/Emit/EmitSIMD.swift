@@ -290,12 +290,8 @@ extension FunctionLowering {
         case .v128Load64Lane: shape = laneAccessShape(bits: 64)
         }
         let vector = popLanes(shape)
-        let index = pop()
-        let size: UInt64 = 1 << UInt64(instruction.naturalAlignmentLog2)
-        trapPointBeforeAccess(index, memarg, size: size)
-        let address = effectiveAddress(index, memarg)
+        let address = effectiveAddress(pop(), memarg)
         let value = loadLinearMemory(laneType(shape), address, instruction.name)
-        trapPointAfterAccess(index, memarg, size: size, keeping: value)
         pushVector(insertLane(vector, value, UInt32(lane)))
     }
 
@@ -311,12 +307,8 @@ extension FunctionLowering {
         case .v128Store64Lane: shape = laneAccessShape(bits: 64)
         }
         let vector = popLanes(shape)
-        let index = pop()
-        let size: UInt64 = 1 << UInt64(instruction.naturalAlignmentLog2)
-        trapPointBeforeAccess(index, memarg, size: size)
-        let address = effectiveAddress(index, memarg)
+        let address = effectiveAddress(pop(), memarg)
         let value = extractLane(vector, UInt32(lane), instruction.name)
         tagLinearMemoryAccess(builder.store(value, address, align: 1))
-        trapPointAfterAccess(index, memarg, size: size, keeping: nil)
     }
 }

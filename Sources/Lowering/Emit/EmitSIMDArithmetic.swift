@@ -178,16 +178,17 @@ extension FunctionLowering {
         }
         /// `fNxM.add/sub/mul/div`. Their NaN results must be quiet; hardware quiets them, but LLVM
         /// folds x * ±1, x / ±1, x ± 0 and -0 - x to x or -x, which keeps a signalling NaN
-        /// signalling. Those folds need an operand whose lanes are all 0 or ±1, and only then is
-        /// the result quieted explicitly. (Like the scalar lowering, this sees constants that are
-        /// operands here, not ones that reach the operation through a local after optimisation.)
-        func floatArithmetic(_ shape: LaneShape, _ operation: (LLVMValueRef, LLVMValueRef) -> LLVMValueRef)
-            -> LLVMValueRef
-        {
+        /// signalling. Those folds need an operand whose lanes are all 0 or ±1 (of a division, the
+        /// divisor), and only then is the result quieted explicitly. (Like the scalar lowering,
+        /// this sees constants that are operands here, not ones that reach the operation through a
+        /// local after optimisation.)
+        func floatArithmetic(
+            _ shape: LaneShape, divisorOnly: Bool = false, _ operation: (LLVMValueRef, LLVMValueRef) -> LLVMValueRef
+        ) -> LLVMValueRef {
             let lhs = lanes(lhsVector, shape)
             let rhs = lanes(rhsVector, shape)
             let result = operation(lhs, rhs)
-            let foldable = isFoldingConstant(lhs, shape) || isFoldingConstant(rhs, shape)
+            let foldable = (!divisorOnly && isFoldingConstant(lhs, shape)) || isFoldingConstant(rhs, shape)
             return foldable ? quietNaNLanes(result, shape) : result
         }
         /// `pmin`: b < a ? b : a; `pmax`: a < b ? b : a (the operand order matters for NaN and ±0).
@@ -317,11 +318,11 @@ extension FunctionLowering {
         case .f32x4Add: result = floatArithmetic(.f32x4) { LLVMBuildFAdd(b, $0, $1, name) }
         case .f32x4Sub: result = floatArithmetic(.f32x4) { LLVMBuildFSub(b, $0, $1, name) }
         case .f32x4Mul: result = floatArithmetic(.f32x4) { LLVMBuildFMul(b, $0, $1, name) }
-        case .f32x4Div: result = floatArithmetic(.f32x4) { LLVMBuildFDiv(b, $0, $1, name) }
+        case .f32x4Div: result = floatArithmetic(.f32x4, divisorOnly: true) { LLVMBuildFDiv(b, $0, $1, name) }
         case .f64x2Add: result = floatArithmetic(.f64x2) { LLVMBuildFAdd(b, $0, $1, name) }
         case .f64x2Sub: result = floatArithmetic(.f64x2) { LLVMBuildFSub(b, $0, $1, name) }
         case .f64x2Mul: result = floatArithmetic(.f64x2) { LLVMBuildFMul(b, $0, $1, name) }
-        case .f64x2Div: result = floatArithmetic(.f64x2) { LLVMBuildFDiv(b, $0, $1, name) }
+        case .f64x2Div: result = floatArithmetic(.f64x2, divisorOnly: true) { LLVMBuildFDiv(b, $0, $1, name) }
         // NaN if either lane is NaN, and -0 < +0: llvm.minimum / llvm.maximum, whose NaN result
         // must then be made quiet (wasm requires an arithmetic NaN).
         case .f32x4Min: result = quietNaNLanes(intrinsic("llvm.minimum", .f32x4), .f32x4)

@@ -1,6 +1,6 @@
-// Values between the spec scripts' JSON and RuntimeSupport's `w2n_value` (the same rules as the native
-// engine's NativeValue.swift, which is internal to NativeSpecEngine): encoding arguments,
-// comparing results, and describing both for reports.
+// Values between the spec scripts' JSON and RuntimeSupport's `w2n_value`, for both engines that
+// run modules through RuntimeSupport (native, interpreter): encoding arguments, comparing results,
+// and describing both for reports.
 //
 // Comparison rules (the spec's): integers bitwise; floats bitwise except `nan:canonical` (a quiet
 // NaN whose payload is only the quiet bit, either sign) and `nan:arithmetic` (quiet bit set, any
@@ -12,10 +12,9 @@
 import RuntimeSupport
 import SpecHarness
 
-/// A wasm value with its kind.
-struct InterpreterValue {
+package struct RuntimeValue {
     /// Value kinds, as in `w2n_func_type` signatures.
-    enum Kind: Character {
+    package enum Kind: Character {
         case i32 = "i"
         case i64 = "I"
         case f32 = "f"
@@ -25,7 +24,7 @@ struct InterpreterValue {
         case externref = "e"
 
         /// From a `W2N_KIND_*` code.
-        init?(valueKind: UInt32) {
+        package init?(valueKind: UInt32) {
             switch Int(valueKind) {
             case Int(W2N_KIND_I32): self = .i32
             case Int(W2N_KIND_I64): self = .i64
@@ -39,7 +38,7 @@ struct InterpreterValue {
         }
 
         /// The spec's name.
-        var name: String {
+        package var name: String {
             switch self {
             case .i32: "i32"
             case .i64: "i64"
@@ -53,11 +52,11 @@ struct InterpreterValue {
     }
 
     /// A function signature `"<params>:<results>"`.
-    struct Signature {
-        var parameters: [Kind]
-        var results: [Kind]
+    package struct Signature {
+        package var parameters: [Kind]
+        package var results: [Kind]
 
-        init?(_ text: String) {
+        package init?(_ text: String) {
             let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }
             let parameters = parts[0].map { Kind(rawValue: $0) }
@@ -68,13 +67,18 @@ struct InterpreterValue {
         }
     }
 
-    var kind: Kind
-    var bits: w2n_value
+    package var kind: Kind
+    package var bits: w2n_value
+
+    package init(kind: Kind, bits: w2n_value) {
+        self.kind = kind
+        self.bits = bits
+    }
 
     // MARK: - Encoding arguments
 
     /// The `w2n_value` of a script argument of parameter kind `kind`.
-    static func encode(_ value: SpecValue, as kind: Kind) -> Result<w2n_value, EncodingError> {
+    package static func encode(_ value: SpecValue, as kind: Kind) -> Result<w2n_value, EncodingError> {
         var bits = w2n_value()
         guard value.type == kind.name || (value.type == "refnull" && (kind == .funcref || kind == .externref)) else {
             return .failure(EncodingError("a \(value.type) for a \(kind.name) parameter"))
@@ -104,8 +108,8 @@ struct InterpreterValue {
     }
 
     /// Why an argument cannot be encoded.
-    struct EncodingError: Error {
-        var message: String
+    package struct EncodingError: Error {
+        package var message: String
         init(_ message: String) { self.message = message }
     }
 
@@ -168,12 +172,12 @@ struct InterpreterValue {
     // MARK: - Comparing results
 
     /// Whether `values` are the expected results.
-    static func matches(_ values: [InterpreterValue], expected: [SpecValue]) -> Bool {
+    package static func matches(_ values: [RuntimeValue], expected: [SpecValue]) -> Bool {
         values.count == expected.count && zip(values, expected).allSatisfy { matches($0, expected: $1) }
     }
 
     /// Whether one result is the expected value.
-    static func matches(_ value: InterpreterValue, expected: SpecValue) -> Bool {
+    package static func matches(_ value: RuntimeValue, expected: SpecValue) -> Bool {
         switch expected.type {
         case "either":
             return (expected.values ?? []).contains { matches(value, expected: $0) }
@@ -232,7 +236,7 @@ struct InterpreterValue {
     // MARK: - Describing
 
     /// The expected results, e.g. `i32 42, f32 nan:canonical`.
-    static func describe(expected: [SpecValue]) -> String {
+    package static func describe(expected: [SpecValue]) -> String {
         expected.isEmpty ? "no results" : expected.map(describe(expected:)).joined(separator: ", ")
     }
 
@@ -257,7 +261,7 @@ struct InterpreterValue {
     }
 
     /// Actual results, shown in the expected values' lane types where given.
-    static func describe(_ values: [InterpreterValue], like expected: [SpecValue]) -> String {
+    package static func describe(_ values: [RuntimeValue], like expected: [SpecValue]) -> String {
         if values.isEmpty { return "no results" }
         return values.enumerated().map { index, value in
             var laneType: String? = index < expected.count ? expected[index].laneType : nil
@@ -268,7 +272,7 @@ struct InterpreterValue {
         }.joined(separator: ", ")
     }
 
-    static func describe(_ value: InterpreterValue, laneType: String?) -> String {
+    package static func describe(_ value: RuntimeValue, laneType: String?) -> String {
         switch value.kind {
         case .i32: return "i32 \(Int32(bitPattern: value.bits.i32))"
         case .i64: return "i64 \(Int64(bitPattern: value.bits.i64))"
@@ -317,56 +321,5 @@ struct InterpreterValue {
         let hex = "0x" + String(bits, radix: 16)
         if isNaN { return "\(bits) (\(quiet ? "quiet" : "signalling") nan \(hex))" }
         return "\(bits) (\(value))"
-    }
-}
-
-// MARK: - Judging
-
-extension InterpreterValue {
-    /// What the command expects, for reports.
-    static func expectation(of command: SpecCommand) -> String {
-        switch command.kind {
-        case .assertReturn: return describe(expected: command.expected ?? [])
-        case .assertTrap, .assertExhaustion: return "trap: \(command.text ?? "")"
-        default: return "no trap"
-        }
-    }
-
-    /// A trap against the suite's text: ours (the spec's message) must start with it, or the
-    /// suite's text is ours plus details the reference interpreter appends ("uninitialized
-    /// element 2"), which counts as a message mismatch. The native engine's rule.
-    static func judgeTrap(message: String, expected: String) -> SpecOutcome {
-        if message.hasPrefix(expected) { return .passed }
-        if expected.hasPrefix(message + " ") {
-            return .passed(message: MessageCheck(expected: expected, actual: message))
-        }
-        return .failed(expected: "trap: \(expected)", got: "trap: \(message)")
-    }
-
-    /// The outcome of an action command given what the action did.
-    static func judge(_ command: SpecCommand, result: ActionResult) -> SpecOutcome {
-        let expected = expectation(of: command)
-        switch result {
-        case .error(let message), .fault(let message):
-            return .failed(expected: expected, got: message)
-        case .trap(let message):
-            switch command.kind {
-            case .assertTrap, .assertExhaustion:
-                return judgeTrap(message: message, expected: command.text ?? "")
-            default:
-                return .failed(expected: expected, got: "trap: \(message)")
-            }
-        case .values(let values):
-            switch command.kind {
-            case .assertReturn:
-                let wanted = command.expected ?? []
-                if matches(values, expected: wanted) { return .passed }
-                return .failed(expected: expected, got: describe(values, like: wanted))
-            case .assertTrap, .assertExhaustion:
-                return .failed(expected: expected, got: "returned \(describe(values, like: []))")
-            default:
-                return .passed
-            }
-        }
     }
 }
