@@ -119,7 +119,8 @@ let package = Package(
         .executableTarget(
             name: "w2n-dev",
             dependencies: [
-                "WasmParser", "SpecHarness", "NativeSpecEngine", "InterpreterSpecEngine", "DifferentialTesting",
+                "WasmParser", "SpecHarness", "SpecEngineSupport", "NativeSpecEngine", "InterpreterSpecEngine",
+                "DifferentialTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift,

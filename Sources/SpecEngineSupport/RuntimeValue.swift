@@ -114,7 +114,7 @@ package struct RuntimeValue {
     }
 
     /// A decimal integer, signed or unsigned, truncated to `bits`.
-    static func parse(_ text: String, bits: Int) -> UInt64? {
+    package static func parse(_ text: String, bits: Int) -> UInt64? {
         let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
         if text.hasPrefix("-") {
             guard let value = Int64(text) else { return nil }

@@ -19,6 +19,7 @@ import ArgumentParser
 import Codegen
 import Foundation
 import Lowering
+import SpecEngineSupport
 import SpecHarness
 import WasmParser
 
@@ -582,17 +583,6 @@ enum CValue {
         return out + "\""
     }
 
-    /// A decimal integer, signed or unsigned, truncated to `bits`.
-    static func parse(_ text: String, bits: Int) -> UInt64? {
-        let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
-        if text.hasPrefix("-") {
-            guard let value = Int64(text) else { return nil }
-            return UInt64(bitPattern: value) & mask
-        }
-        guard let value = UInt64(text) else { return nil }
-        return value & mask
-    }
-
     static func nanPattern(_ text: String) -> Int {
         switch text {
         case "nan:canonical": return 1
@@ -620,14 +610,14 @@ enum CValue {
         case ("i32", .scalar(let number)?), ("f32", .scalar(let number)?):
             let isFloat = value.type == "f32"
             let nan = isFloat ? nanPattern(number) : 0
-            let bits = nan != 0 ? 0 : (parse(number, bits: 32) ?? UInt64.max)
+            let bits = nan != 0 ? 0 : (RuntimeValue.parse(number, bits: 32) ?? UInt64.max)
             guard bits != UInt64.max else { return nil }
             return "{.type = \(isFloat ? "SPEC_F32" : "SPEC_I32"), .nan = {\(nan)}, .bits = {.i32 = 0x\(String(bits, radix: 16))u}, \(text)}"
         case ("i64", .scalar(let number)?), ("f64", .scalar(let number)?):
             let isFloat = value.type == "f64"
             let nan = isFloat ? nanPattern(number) : 0
-            guard nan != 0 || parse(number, bits: 64) != nil else { return nil }
-            let bits = nan != 0 ? 0 : parse(number, bits: 64)!
+            guard nan != 0 || RuntimeValue.parse(number, bits: 64) != nil else { return nil }
+            let bits = nan != 0 ? 0 : RuntimeValue.parse(number, bits: 64)!
             return "{.type = \(isFloat ? "SPEC_F64" : "SPEC_I64"), .nan = {\(nan)}, .bits = {.i64 = 0x\(String(bits, radix: 16))ull}, \(text)}"
         case ("v128", .lanes(let lanes)?):
             guard let laneType = value.laneType else { return nil }
@@ -646,7 +636,7 @@ enum CValue {
             for lane in lanes {
                 let nan = isFloat ? nanPattern(lane) : 0
                 nans.append(nan)
-                guard let number = nan != 0 ? 0 : parse(lane, bits: width * 8) else { return nil }
+                guard let number = nan != 0 ? 0 : RuntimeValue.parse(lane, bits: width * 8) else { return nil }
                 for byte in 0..<width { bytes.append(UInt8(truncatingIfNeeded: number >> (8 * UInt64(byte)))) }
             }
             var low: UInt64 = 0
