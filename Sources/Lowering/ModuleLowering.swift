@@ -91,8 +91,8 @@ public final class ModuleLowering {
     /// Native functions by function index; imports that are called directly (WASI) too.
     private(set) var functionValues: [LLVMValueRef?] = []
     private var builtinDeclarations: [String: (LLVMValueRef, LLVMTypeRef)] = [:]
-    /// The inline assembly of trap points by the types of the values they keep.
-    private var trapPointAssembly: [[LLVMTypeRef?]: (LLVMValueRef, LLVMTypeRef)] = [:]
+    /// The inline assembly of trap points by the types of the values they keep (TrapPoints.swift).
+    var trapPointAssemblies: [[LLVMTypeRef?]: (LLVMValueRef, LLVMTypeRef)] = [:]
     let tbaaKind: UInt32
     /// Access tags: linear memory, runtime data (instance, tables, funcrefs), global cells.
     private(set) var linearMemoryTBAA: LLVMValueRef!
@@ -128,26 +128,6 @@ public final class ModuleLowering {
         let result = LoweredModule(module: llvmModule!, context: context)
         llvmModule = nil
         return result
-    }
-
-    // MARK: - Trap points (TrapPoints.swift)
-
-    /// The empty inline assembly of a trap point keeping values of `valueTypes` in registers.
-    func trapPointAssembly(for valueTypes: [LLVMTypeRef]) -> (LLVMValueRef, LLVMTypeRef) {
-        let key = valueTypes.map(Optional.some)
-        if let cached = trapPointAssembly[key] { return cached }
-        let floatRegister = options.architecture == .aarch64 ? "w" : "x"
-        let constraints = valueTypes.map { LLVMGetTypeKind($0) == LLVMIntegerTypeKind ? "r" : floatRegister }
-            .joined(separator: ",")
-        var parameters = key
-        let functionType = parameters.withUnsafeMutableBufferPointer {
-            LLVMFunctionType(types.void, $0.baseAddress, UInt32($0.count), 0)!
-        }
-        let assembly = LLVMGetInlineAsm(
-            functionType, "", 0, constraints, constraints.utf8.count, /* side effects */ 1, /* align stack */ 0,
-            LLVMInlineAsmDialectATT, /* can throw */ 0)!
-        trapPointAssembly[key] = (assembly, functionType)
-        return (assembly, functionType)
     }
 
     // MARK: - Lowering

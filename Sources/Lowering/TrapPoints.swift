@@ -32,8 +32,7 @@ extension ModuleLowering {
     /// Brackets the accesses of `function` that may fault with trap points (see above).
     func placeTrapPoints(in function: LLVMValueRef) {
         let minimumMemoryBytes = module.memoryTypes.first.map { $0.limits.min * 65536 } ?? 0
-        let placer = LLVMCreateBuilderInContext(context)!
-        defer { LLVMDisposeBuilder(placer) }
+        let placer = builderRef
         var block = LLVMGetFirstBasicBlock(function)
         while let current = block {
             var needsLeadingPoint = true
@@ -147,4 +146,22 @@ extension ModuleLowering {
 
     /// LLVM's `memory(read)`: MemoryEffects with "ref" (1) for each of its three locations.
     private static let memoryReadEffects = 0b01_01_01
+
+    /// The empty inline assembly of a trap point keeping values of `valueTypes` in registers.
+    private func trapPointAssembly(for valueTypes: [LLVMTypeRef]) -> (LLVMValueRef, LLVMTypeRef) {
+        let key = valueTypes.map(Optional.some)
+        if let cached = trapPointAssemblies[key] { return cached }
+        let floatRegister = options.architecture == .aarch64 ? "w" : "x"
+        let constraints = valueTypes.map { LLVMGetTypeKind($0) == LLVMIntegerTypeKind ? "r" : floatRegister }
+            .joined(separator: ",")
+        var parameters = key
+        let functionType = parameters.withUnsafeMutableBufferPointer {
+            LLVMFunctionType(types.void, $0.baseAddress, UInt32($0.count), 0)!
+        }
+        let assembly = LLVMGetInlineAsm(
+            functionType, "", 0, constraints, constraints.utf8.count, /* side effects */ 1, /* align stack */ 0,
+            LLVMInlineAsmDialectATT, /* can throw */ 0)!
+        trapPointAssemblies[key] = (assembly, functionType)
+        return (assembly, functionType)
+    }
 }
