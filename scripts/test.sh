@@ -54,6 +54,9 @@ step "spec suite, native engine ($testsuite)" .build/release/w2n-dev spectest --
 # The interpreter: the same suite with the same counting rules, then beside native code on
 # generated modules (traps allowed) and on the kept regression cases.
 step "spec suite, interpreter engine ($testsuite)" .build/release/w2n-dev spectest --engine interpreter --testsuite "$testsuite"
+# Our own .wast files (loop versioning's edge cases), in both engines.
+step "Tests/Spec, native engine" .build/release/w2n-dev spectest --engine native --testsuite Tests/Spec
+step "Tests/Spec, interpreter engine" .build/release/w2n-dev spectest --engine interpreter --testsuite Tests/Spec
 step "differential: interpreter vs native code (500 seeds)" .build/release/w2n-dev difftest --seeds 500
 step "differential: kept regression cases" .build/release/w2n-dev difftest --replay Tests/Differential/FailCases
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
@@ -66,6 +69,7 @@ step "httpbin end to end (native, aot, interpreter)" Tests/HTTPBin/run.sh
 # aarch64 output from this x86_64 host, run under qemu-user: the suite's executable commands, then
 # the examples and compute programs against their x86_64 builds.
 step "spec suite, aarch64 under qemu" .build/release/w2n-dev cross-spectest --testsuite "$testsuite"
+step "Tests/Spec, aarch64 under qemu" .build/release/w2n-dev cross-spectest --testsuite Tests/Spec
 step "examples and compute programs, aarch64 under qemu vs x86_64" Tests/Cross/run.sh
 # Images: reproducible archives, skopeo, and containerd (started by the test) running them.
 step "OCI images: skopeo, containerd" Tests/Images/run.sh

@@ -25,6 +25,9 @@ public struct CompileOptions: Sendable {
     public var trapUnresolvedImports = false
     /// Link without symbols and debug information (smaller, and independent of temporary paths).
     public var stripSymbols = false
+    /// Give loops whose accesses stay in bounds a copy without trap points, which LLVM may
+    /// vectorize (LoopVersioning.swift); at -O2 and -O3.
+    public var loopVersioning = true
 
     public init() {}
 }
@@ -50,7 +53,9 @@ public enum Compiler {
         try lowering.lower()
         let lowered = lowering.takeModule()
         machine.configure(lowered.module)
-        try machine.optimize(lowered.module, level: options.optimizationLevel)
+        try machine.optimize(lowered.module, level: options.optimizationLevel) {
+            if options.loopVersioning { _ = LoopVersioning.run(on: lowered) }
+        }
         if let path = options.llvmIROutput {
             var error: UnsafeMutablePointer<CChar>?
             if LLVMPrintModuleToFile(lowered.module, path, &error) != 0 {

@@ -115,15 +115,30 @@ final class TargetMachine {
         LLVMDisposeTargetData(layout)
     }
 
-    /// Runs the new pass manager's default pipeline at `level` (0 to 3).
-    func optimize(_ module: LLVMModuleRef, level: Int) throws(CodegenError) {
+    /// Runs the new pass manager's default pipeline at `level` (0 to 3). At -O2 and -O3 with
+    /// `betweenPipelines`, the pipeline runs in two halves (Pipelines.swift): the simplification
+    /// pipeline, then `loop-simplify,lcssa` and `betweenPipelines` (LoopVersioning), then the
+    /// optimization pipeline, which vectorizes.
+    func optimize(_ module: LLVMModuleRef, level: Int, betweenPipelines: (() -> Void)? = nil) throws(CodegenError) {
         let options = LLVMCreatePassBuilderOptions()
         defer { LLVMDisposePassBuilderOptions(options) }
         LLVMPassBuilderOptionsSetLoopVectorization(options, level >= 2 ? 1 : 0)
         LLVMPassBuilderOptionsSetSLPVectorization(options, level >= 2 ? 1 : 0)
-        if let error = LLVMRunPasses(module, "default<O\(max(0, min(3, level)))>", machine, options) {
-            throw .llvm(takeMessage(LLVMGetErrorMessage(error)))
+        func run(_ pipeline: String) throws(CodegenError) {
+            if let error = LLVMRunPasses(module, pipeline, machine, options) {
+                throw .llvm(takeMessage(LLVMGetErrorMessage(error)))
+            }
         }
+        guard level >= 2, let betweenPipelines else {
+            try run("default<O\(max(0, min(3, level)))>")
+            return
+        }
+        let (simplification, optimization) = Pipelines.split(target: target, level: level)
+        try run(simplification + ",function(loop-simplify,lcssa)")
+        betweenPipelines()
+        // Module analyses do not survive between runs: compute globals-aa again, as the first half
+        // left it for the second.
+        try run("require<globals-aa>," + optimization)
     }
 
     /// Writes an object file.

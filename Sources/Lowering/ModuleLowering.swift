@@ -59,10 +59,13 @@ public final class LoweredModule {
     public let module: LLVMModuleRef
     /// Its context.
     public let context: LLVMContextRef
+    /// The TBAA tag of linear-memory accesses (LoopVersioning tells them from instance data).
+    let linearMemoryTag: LLVMValueRef?
 
-    init(module: LLVMModuleRef, context: LLVMContextRef) {
+    init(module: LLVMModuleRef, context: LLVMContextRef, linearMemoryTag: LLVMValueRef?) {
         self.module = module
         self.context = context
+        self.linearMemoryTag = linearMemoryTag
     }
 
     deinit {
@@ -125,7 +128,7 @@ public final class ModuleLowering {
 
     /// Hands the LLVM module and its context over.
     public func takeModule() -> LoweredModule {
-        let result = LoweredModule(module: llvmModule!, context: context)
+        let result = LoweredModule(module: llvmModule!, context: context, linearMemoryTag: linearMemoryTBAA)
         llvmModule = nil
         return result
     }

@@ -57,6 +57,11 @@ public struct CompileCommand: ParsableCommand {
     @Flag(help: "Leave symbols and debug information out of the executable (as `image` does).")
     public var strip = false
 
+    @Flag(
+        name: .customLong("no-loop-versioning"),
+        help: "Do not give loops whose accesses stay in bounds a copy without trap points (to measure what it gains).")
+    public var noLoopVersioning = false
+
     @Option(name: .customLong("emit-llvm"), help: "Also write the optimised LLVM IR to this file.")
     public var emitLLVM: String?
 
@@ -101,6 +106,7 @@ public struct CompileCommand: ParsableCommand {
         options.keepTemps = keepTemps
         options.trapUnresolvedImports = trapUnresolvedImports
         options.stripSymbols = strip
+        options.loopVersioning = !noLoopVersioning
         do {
             try Compiler.compileExecutable(module, output: output, options: options)
         } catch {

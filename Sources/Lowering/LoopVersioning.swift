@@ -1,0 +1,993 @@
+// Loop versioning: loops whose accesses provably stay in bounds run without trap points.
+//
+// Trap points (TrapPoints.swift) keep out-of-bounds accesses exact, but they also keep LLVM from
+// vectorizing, combining or reordering a loop's accesses. Most loops index memory with induction
+// variables, so the bytes they touch over their next iterations are known when they start. Codegen
+// runs this pass between LLVM's simplification and optimization pipelines. For an innermost loop
+// with trap points whose every linear-memory access has an address of the form
+//
+//     memory0 + zext(i32 v) + c        v = Σ coefficient·leaf + constant + n·stride
+//
+// (leaves: 32-bit values defined outside the loop, n: the iteration number, stride: the constant
+// step of the loop's induction variables in v), it adds a second copy of the loop, the fast copy,
+// without trap points, and makes the preheader compute K: how many iterations from the start have
+// every access inside the memory and no 32-bit address wrap around. The fast copy runs while its
+// iteration number is below K; if the loop wants to go on after K iterations, it continues in the
+// original loop from the same state, where the access that is out of bounds traps exactly. Within
+// those K iterations no access can fault, so the reordering LLVM does there is invisible. In the
+// fast copy each group of accesses with the same variable part gets a 64-bit induction variable
+// `memory0 + b + n·stride`, which LLVM's scalar evolution understands (a zero-extended 32-bit sum
+// it does not): the loop vectorizer and SLP vectorizer can then work on it.
+//
+// Conditions, checked per loop (a loop that fails one is left as it is):
+// - innermost natural loop with a preheader and one latch that ends in a branch; at most
+//   `maximumInstructions` instructions;
+// - no calls but trap points and intrinsics without pointer operands (so memory cannot grow
+//   while it runs, and nothing observable happens inside);
+// - every load and store is either a linear-memory access of the form above (memarg offset c ≥ 0)
+//   or tagged as a non-linear-memory access (instance data, globals, tables), which cannot fault;
+// - values of the loop used after it are used by phis of its exit blocks (LCSSA, which Codegen
+//   forms right before this pass).
+//
+// K is computed per group of accesses (same leaves, coefficients and stride) from the group's
+// base b = Σ coefficient·zext(leaf), its lowest constant cMin and its highest end eMax (constant +
+// memarg offset + access size), in 64-bit arithmetic, with size = the memory's current byte size
+// (at most 2^32): every iteration n < K must have b + cMin + n·stride ≥ 0 (no wrap below zero) and
+// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above). K is the smallest
+// group's count, 0 when an access is out of bounds at once (then only the original loop runs).
+
+import CLLVM
+
+/// What loop versioning did to a module.
+public struct LoopVersioningStatistics: Sendable, Equatable {
+    /// Innermost loops that contain trap points.
+    public var loopsWithTrapPoints = 0
+    /// Of those, loops that got a fast copy.
+    public var versionedLoops = 0
+
+    public init() {}
+}
+
+/// Gives loops whose accesses stay in bounds a copy without trap points (see above).
+public enum LoopVersioning {
+    /// Loops with more instructions than this are not copied (code size).
+    static let maximumInstructions = 600
+
+    /// Versions the loops of every function of `lowered`. The IR must be in loop-simplify and LCSSA
+    /// form (Codegen runs LLVM's `loop-simplify,lcssa` first).
+    public static func run(on lowered: LoweredModule) -> LoopVersioningStatistics {
+        var statistics = LoopVersioningStatistics()
+        guard let linearMemoryTag = lowered.linearMemoryTag else { return statistics }
+        let builder = LLVMCreateBuilderInContext(lowered.context)!
+        defer { LLVMDisposeBuilder(builder) }
+        let context = VersioningContext(
+            llvmContext: lowered.context, builder: builder, linearMemoryTag: linearMemoryTag,
+            dataLayout: LLVMGetModuleDataLayout(lowered.module))
+        var function = LLVMGetFirstFunction(lowered.module)
+        while let current = function {
+            if LLVMCountBasicBlocks(current) > 0, LLVMCountParams(current) > 0 {
+                FunctionVersioner(function: current, context: context).run(&statistics)
+            }
+            function = LLVMGetNextFunction(current)
+        }
+        return statistics
+    }
+}
+
+/// What the pass needs of the module.
+private struct VersioningContext {
+    let llvmContext: LLVMContextRef
+    let builder: LLVMBuilderRef
+    let linearMemoryTag: LLVMValueRef
+    let dataLayout: LLVMTargetDataRef
+    var tbaaKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "tbaa", 4) }
+    var invariantLoadKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "invariant.load", 14) }
+    var loopKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "llvm.loop", 9) }
+}
+
+/// An affine 32-bit value of a loop: Σ coefficient·zext(leaf) + constant + n·stride, computed
+/// exactly (the value in the IR is this modulo 2^32).
+private struct Affine {
+    var terms: [(leaf: LLVMValueRef, coefficient: Int64)] = []
+    var constant: Int64 = 0
+    var stride: Int64 = 0
+
+    /// Coefficients, constants and strides stay small enough that no 64-bit computation of the
+    /// check overflows (a leaf is below 2^32).
+    static let coefficientLimit: Int64 = 1 << 16
+    static let constantLimit: Int64 = 1 << 40
+
+    static func leaf(_ value: LLVMValueRef) -> Affine {
+        if LLVMIsAConstantInt(value) != nil { return Affine(constant: LLVMConstIntGetSExtValue(value)) }
+        return Affine(terms: [(value, 1)])
+    }
+
+    var isWithinLimits: Bool {
+        terms.allSatisfy { abs($0.coefficient) <= Self.coefficientLimit } && abs(constant) <= Self.constantLimit
+            && abs(stride) <= Self.constantLimit
+    }
+
+    static func + (lhs: Affine, rhs: Affine) -> Affine? {
+        var result = lhs
+        for term in rhs.terms {
+            if let i = result.terms.firstIndex(where: { $0.leaf == term.leaf }) {
+                result.terms[i].coefficient += term.coefficient
+                if result.terms[i].coefficient == 0 { result.terms.remove(at: i) }
+            } else {
+                result.terms.append(term)
+            }
+        }
+        result.constant += rhs.constant
+        result.stride += rhs.stride
+        return result.isWithinLimits ? result : nil
+    }
+
+    func scaled(by factor: Int64) -> Affine? {
+        guard abs(factor) <= Self.coefficientLimit else { return nil }
+        var result = Affine(
+            terms: terms.map { ($0.leaf, $0.coefficient * factor) }, constant: constant * factor, stride: stride * factor)
+        result.terms.removeAll { $0.coefficient == 0 }
+        return result.isWithinLimits ? result : nil
+    }
+
+    /// Same leaves, coefficients and stride: the two differ by a constant.
+    func hasSameVariablePart(as other: Affine) -> Bool {
+        stride == other.stride && terms.count == other.terms.count
+            && terms.allSatisfy { term in other.terms.contains { $0.leaf == term.leaf && $0.coefficient == term.coefficient } }
+    }
+}
+
+/// A linear-memory access of a loop: its address is root + zext(variable) + offset.
+private struct LinearAccess {
+    let instruction: LLVMValueRef
+    let pointerOperand: UInt32
+    let root: LLVMValueRef
+    let variable: Affine
+    let offset: Int64
+    let size: Int64
+}
+
+/// Accesses whose variable parts are the same up to a constant share one 64-bit induction
+/// variable in the fast copy and one term of K.
+private struct AccessGroup {
+    var variable: Affine
+    var lowestConstant: Int64
+    var highestEnd: Int64
+}
+
+/// A loop that goes on while `counter predicate limit`, `limit` invariant.
+private struct CountedExit {
+    let counter: CountedValue
+    let limit: CountedValue
+    let predicate: LLVMIntPredicate
+
+    var stride: Int64 {
+        switch counter {
+        case .narrow(let affine): return affine.stride
+        case .wide(_, _, let stride): return stride
+        }
+    }
+}
+
+/// A value of a counted exit: a 32-bit affine value (compared modulo 2^32), or a 64-bit one,
+/// start + constant + n·stride (compared exactly).
+private enum CountedValue {
+    case narrow(Affine)
+    case wide(start: LLVMValueRef, constant: Int64, stride: Int64)
+}
+
+extension LLVMIntPredicate {
+    /// The predicate of the negated comparison.
+    var inverse: LLVMIntPredicate {
+        switch self {
+        case LLVMIntEQ: return LLVMIntNE
+        case LLVMIntNE: return LLVMIntEQ
+        case LLVMIntUGT: return LLVMIntULE
+        case LLVMIntUGE: return LLVMIntULT
+        case LLVMIntULT: return LLVMIntUGE
+        case LLVMIntULE: return LLVMIntUGT
+        case LLVMIntSGT: return LLVMIntSLE
+        case LLVMIntSGE: return LLVMIntSLT
+        case LLVMIntSLT: return LLVMIntSGE
+        default: return LLVMIntSGT  // SLE
+        }
+    }
+
+    /// The predicate with its operands exchanged.
+    var swapped: LLVMIntPredicate {
+        switch self {
+        case LLVMIntUGT: return LLVMIntULT
+        case LLVMIntUGE: return LLVMIntULE
+        case LLVMIntULT: return LLVMIntUGT
+        case LLVMIntULE: return LLVMIntUGE
+        case LLVMIntSGT: return LLVMIntSLT
+        case LLVMIntSGE: return LLVMIntSLE
+        case LLVMIntSLT: return LLVMIntSGT
+        case LLVMIntSLE: return LLVMIntSGE
+        default: return self  // EQ, NE
+        }
+    }
+
+    var isSigned: Bool { [LLVMIntSGT, LLVMIntSGE, LLVMIntSLT, LLVMIntSLE].contains(self) }
+}
+
+/// A natural loop, by block indices.
+private struct NaturalLoop {
+    let header: Int
+    let latch: Int
+    let body: Set<Int>
+}
+
+private final class FunctionVersioner {
+    let function: LLVMValueRef
+    let context: VersioningContext
+    var builder: LLVMBuilderRef { context.builder }
+    /// Reachable blocks in reverse post-order; `index` maps back.
+    var blocks: [LLVMBasicBlockRef] = []
+    var index: [LLVMBasicBlockRef: Int] = [:]
+    var successors: [[Int]] = []
+    var predecessors: [[Int]] = []
+    var immediateDominator: [Int] = []
+
+    init(function: LLVMValueRef, context: VersioningContext) {
+        self.function = function
+        self.context = context
+    }
+
+    func run(_ statistics: inout LoopVersioningStatistics) {
+        buildControlFlowGraph()
+        for loop in innermostLoops() {
+            var candidate = LoopCandidate(versioner: self, loop: loop)
+            guard candidate.hasTrapPoints() else { continue }
+            statistics.loopsWithTrapPoints += 1
+            if candidate.analyze() {
+                candidate.version()
+                statistics.versionedLoops += 1
+            }
+        }
+    }
+
+    // MARK: - Control flow
+
+    private func successorBlocks(of block: LLVMBasicBlockRef) -> [LLVMBasicBlockRef] {
+        guard let terminator = LLVMGetBasicBlockTerminator(block) else { return [] }
+        return (0..<LLVMGetNumSuccessors(terminator)).map { LLVMGetSuccessor(terminator, $0)! }
+    }
+
+    private func buildControlFlowGraph() {
+        // Reverse post-order by an iterative depth-first walk from the entry.
+        let entry = LLVMGetEntryBasicBlock(function)!
+        var visited: Set<LLVMBasicBlockRef> = [entry]
+        var postOrder: [LLVMBasicBlockRef] = []
+        var stack: [(LLVMBasicBlockRef, [LLVMBasicBlockRef], Int)] = [(entry, successorBlocks(of: entry), 0)]
+        while !stack.isEmpty {
+            let (block, next, position) = stack[stack.count - 1]
+            if position < next.count {
+                stack[stack.count - 1].2 += 1
+                let successor = next[position]
+                if visited.insert(successor).inserted { stack.append((successor, successorBlocks(of: successor), 0)) }
+            } else {
+                postOrder.append(block)
+                stack.removeLast()
+            }
+        }
+        blocks = postOrder.reversed()
+        for (i, block) in blocks.enumerated() { index[block] = i }
+        successors = blocks.map { successorBlocks(of: $0).map { index[$0]! } }
+        predecessors = Array(repeating: [], count: blocks.count)
+        for (i, targets) in successors.enumerated() {
+            for target in targets where !predecessors[target].contains(i) { predecessors[target].append(i) }
+        }
+        // Dominators (Cooper, Harvey and Kennedy), on reverse post-order indices.
+        immediateDominator = Array(repeating: -1, count: blocks.count)
+        immediateDominator[0] = 0
+        var changed = true
+        while changed {
+            changed = false
+            for b in 1..<blocks.count {
+                var candidate = -1
+                for p in predecessors[b] where immediateDominator[p] != -1 {
+                    candidate = candidate == -1 ? p : intersect(p, candidate)
+                }
+                if candidate != immediateDominator[b] {
+                    immediateDominator[b] = candidate
+                    changed = true
+                }
+            }
+        }
+    }
+
+    private func intersect(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (a, b)
+        while a != b {
+            while a > b { a = immediateDominator[a] }
+            while b > a { b = immediateDominator[b] }
+        }
+        return a
+    }
+
+    private func dominates(_ a: Int, _ b: Int) -> Bool {
+        var b = b
+        while b != a {
+            if b == 0 { return false }
+            b = immediateDominator[b]
+        }
+        return true
+    }
+
+    /// Natural loops with one latch that contain no other loop's header.
+    private func innermostLoops() -> [NaturalLoop] {
+        var latches: [Int: [Int]] = [:]
+        var headers: [Int] = []
+        for (source, targets) in successors.enumerated() {
+            for target in targets where dominates(target, source) {
+                if latches[target] == nil { headers.append(target) }
+                latches[target, default: []].append(source)
+            }
+        }
+        let headerSet = Set(headers)
+        return headers.compactMap { header in
+            let sources = latches[header]!
+            guard sources.count == 1 else { return nil }
+            var body: Set<Int> = [header, sources[0]]
+            var work = [sources[0]]
+            while let block = work.popLast(), block != header {
+                for p in predecessors[block] where body.insert(p).inserted { work.append(p) }
+            }
+            guard headerSet.intersection(body) == [header] else { return nil }
+            return NaturalLoop(header: header, latch: sources[0], body: body)
+        }
+    }
+
+    // MARK: - Instructions
+
+    func instructions(of block: LLVMBasicBlockRef) -> [LLVMValueRef] {
+        var result: [LLVMValueRef] = []
+        var instruction = LLVMGetFirstInstruction(block)
+        while let current = instruction {
+            result.append(current)
+            instruction = LLVMGetNextInstruction(current)
+        }
+        return result
+    }
+
+    func isTrapPoint(_ instruction: LLVMValueRef) -> Bool {
+        guard LLVMIsACallInst(instruction) != nil, let callee = LLVMGetCalledValue(instruction),
+            LLVMIsAInlineAsm(callee) != nil
+        else { return false }
+        var length = 0
+        return LLVMGetInlineAsmAsmString(callee, &length) != nil && length == 0
+    }
+
+    /// The load of `memory0` from the instance (the function's first parameter).
+    func isMemoryBase(_ value: LLVMValueRef) -> Bool {
+        LLVMIsALoadInst(value) != nil && LLVMGetOperand(value, 0) == LLVMGetParam(function, 0)
+            && LLVMGetMetadata(value, context.invariantLoadKind) != nil
+    }
+}
+
+/// One loop: the analysis, then the transformation.
+private struct LoopCandidate {
+    let versioner: FunctionVersioner
+    let loop: NaturalLoop
+    var context: VersioningContext { versioner.context }
+    var builder: LLVMBuilderRef { versioner.builder }
+
+    /// Body blocks in function order (the copy keeps it).
+    var bodyBlocks: [LLVMBasicBlockRef] = []
+    var bodySet: Set<LLVMBasicBlockRef> = []
+    var header: LLVMBasicBlockRef { versioner.blocks[loop.header] }
+    var latch: LLVMBasicBlockRef { versioner.blocks[loop.latch] }
+    var preheader: LLVMBasicBlockRef!
+    /// Header phis that are induction variables: phi → (start, stride).
+    var inductionVariables: [LLVMValueRef: (start: LLVMValueRef, stride: Int64)] = [:]
+    var affineCache: [LLVMValueRef: Affine?] = [:]
+    var accesses: [LinearAccess] = []
+    var groups: [AccessGroup] = []
+    /// The latch's exit condition when its trip count has a formula: then the fast copy runs the
+    /// whole loop and counts its iterations (which the vectorizer needs); otherwise it runs while
+    /// the iteration number is below K and hands over to the original loop.
+    var countedExit: CountedExit?
+
+    init(versioner: FunctionVersioner, loop: NaturalLoop) {
+        self.versioner = versioner
+        self.loop = loop
+        var block = LLVMGetFirstBasicBlock(versioner.function)
+        while let current = block {
+            if let i = versioner.index[current], loop.body.contains(i) { bodyBlocks.append(current) }
+            block = LLVMGetNextBasicBlock(current)
+        }
+        bodySet = Set(bodyBlocks)
+    }
+
+    func hasTrapPoints() -> Bool {
+        bodyBlocks.contains { versioner.instructions(of: $0).contains(where: versioner.isTrapPoint) }
+    }
+
+    func isInteger(_ value: LLVMValueRef, width: UInt32) -> Bool {
+        let type = LLVMTypeOf(value)!
+        return LLVMGetTypeKind(type) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(type) == width
+    }
+
+    func isInLoop(_ value: LLVMValueRef) -> Bool {
+        LLVMIsAInstruction(value) != nil && bodySet.contains(LLVMGetInstructionParent(value))
+    }
+
+    // MARK: Analysis
+
+    /// Whether the loop meets the conditions (file comment); fills in what `version` needs.
+    mutating func analyze() -> Bool {
+        let outside = versioner.predecessors[loop.header].filter { !loop.body.contains($0) }
+        guard outside.count == 1 else { return false }
+        preheader = versioner.blocks[outside[0]]
+        guard let preheaderBranch = LLVMGetBasicBlockTerminator(preheader), LLVMIsABranchInst(preheaderBranch) != nil,
+            LLVMGetNumSuccessors(preheaderBranch) == 1,
+            let latchBranch = LLVMGetBasicBlockTerminator(latch), LLVMIsABranchInst(latchBranch) != nil
+        else { return false }
+        let latchSuccessors = (0..<LLVMGetNumSuccessors(latchBranch)).map { LLVMGetSuccessor(latchBranch, $0)! }
+        guard latchSuccessors.filter({ $0 == header }).count == 1,
+            latchSuccessors.allSatisfy({ $0 == header || !bodySet.contains($0) })
+        else { return false }
+
+        findInductionVariables()
+        var count = 0
+        for block in bodyBlocks {
+            for instruction in versioner.instructions(of: block) {
+                count += 1
+                guard count <= LoopVersioning.maximumInstructions, isUsedOnlyInLoopOrExitPhis(instruction),
+                    accept(instruction)
+                else { return false }
+            }
+        }
+        guard !accesses.isEmpty else { return false }
+        countedExit = findCountedExit(latchBranch)
+        return true
+    }
+
+    /// The latch's condition as `X pred L` (go on while true) with X affine with a stride and L
+    /// invariant, when its trip count has a formula (`tripCount`).
+    private mutating func findCountedExit(_ latchBranch: LLVMValueRef) -> CountedExit? {
+        guard LLVMIsConditional(latchBranch) != 0, let condition = LLVMGetCondition(latchBranch),
+            LLVMIsAICmpInst(condition) != nil
+        else { return nil }
+        let (a, b) = (LLVMGetOperand(condition, 0)!, LLVMGetOperand(condition, 1)!)
+        var predicate = LLVMGetICmpPredicate(condition)
+        if LLVMGetSuccessor(latchBranch, 0) != header { predicate = predicate.inverse }
+        let exit: CountedExit
+        if isInteger(a, width: 32) {
+            guard let x = affine(a), let y = affine(b) else { return nil }
+            if x.stride != 0 && y.stride == 0 {
+                exit = CountedExit(counter: .narrow(x), limit: .narrow(y), predicate: predicate)
+            } else if y.stride != 0 && x.stride == 0 {
+                exit = CountedExit(counter: .narrow(y), limit: .narrow(x), predicate: predicate.swapped)
+            } else {
+                return nil
+            }
+        } else if isInteger(a, width: 64) {
+            // 64-bit: a widened induction variable (plus a constant) against a value from outside.
+            if let counter = wideCounter(a), !isInLoop(b) {
+                exit = CountedExit(counter: counter, limit: .wide(start: b, constant: 0, stride: 0), predicate: predicate)
+            } else if let counter = wideCounter(b), !isInLoop(a) {
+                exit = CountedExit(
+                    counter: counter, limit: .wide(start: a, constant: 0, stride: 0), predicate: predicate.swapped)
+            } else {
+                return nil
+            }
+        } else {
+            return nil
+        }
+        let rising = exit.stride > 0
+        switch exit.predicate {
+        case LLVMIntNE: return exit
+        case LLVMIntULT, LLVMIntULE, LLVMIntSLT, LLVMIntSLE: return rising ? exit : nil
+        case LLVMIntUGT, LLVMIntUGE, LLVMIntSGT, LLVMIntSGE: return rising ? nil : exit
+        default: return nil
+        }
+    }
+
+    /// A 64-bit induction variable, or one plus a constant, as a counter.
+    private func wideCounter(_ value: LLVMValueRef) -> CountedValue? {
+        if let (start, stride) = inductionVariables[value] { return .wide(start: start, constant: 0, stride: stride) }
+        guard LLVMIsAInstruction(value) != nil, LLVMGetInstructionOpcode(value) == LLVMAdd,
+            let (start, stride) = inductionVariables[LLVMGetOperand(value, 0)!],
+            LLVMIsAConstantInt(LLVMGetOperand(value, 1)) != nil
+        else { return nil }
+        let constant = LLVMConstIntGetSExtValue(LLVMGetOperand(value, 1))
+        guard abs(constant) <= Affine.constantLimit, abs(stride) <= Affine.constantLimit else { return nil }
+        return .wide(start: start, constant: constant, stride: stride)
+    }
+
+    private mutating func findInductionVariables() {
+        for phi in versioner.instructions(of: header) {
+            guard LLVMIsAPHINode(phi) != nil else { break }
+            guard isInteger(phi, width: 32) || isInteger(phi, width: 64), LLVMCountIncoming(phi) == 2 else { continue }
+            let fromLatch = LLVMGetIncomingBlock(phi, 0) == latch ? 0 : 1
+            let next = LLVMGetIncomingValue(phi, UInt32(fromLatch))!
+            let start = LLVMGetIncomingValue(phi, UInt32(1 - fromLatch))!
+            guard LLVMGetIncomingBlock(phi, UInt32(fromLatch)) == latch, LLVMIsAInstruction(next) != nil else { continue }
+            let opcode = LLVMGetInstructionOpcode(next)
+            let (a, b) = (LLVMGetOperand(next, 0)!, LLVMGetOperand(next, 1)!)
+            if opcode == LLVMAdd, a == phi, LLVMIsAConstantInt(b) != nil {
+                inductionVariables[phi] = (start, LLVMConstIntGetSExtValue(b))
+            } else if opcode == LLVMAdd, b == phi, LLVMIsAConstantInt(a) != nil {
+                inductionVariables[phi] = (start, LLVMConstIntGetSExtValue(a))
+            } else if opcode == LLVMSub, a == phi, LLVMIsAConstantInt(b) != nil {
+                inductionVariables[phi] = (start, -LLVMConstIntGetSExtValue(b))
+            }
+        }
+    }
+
+    /// LCSSA: every use outside the loop is a phi of an exit block, on an edge from the loop.
+    private func isUsedOnlyInLoopOrExitPhis(_ instruction: LLVMValueRef) -> Bool {
+        var use = LLVMGetFirstUse(instruction)
+        while let current = use {
+            defer { use = LLVMGetNextUse(current) }
+            let user = LLVMGetUser(current)!
+            guard LLVMIsAInstruction(user) != nil else { return false }
+            if bodySet.contains(LLVMGetInstructionParent(user)) { continue }
+            guard LLVMIsAPHINode(user) != nil else { return false }
+            for i in 0..<LLVMCountIncoming(user) where LLVMGetIncomingValue(user, i) == instruction {
+                if !bodySet.contains(LLVMGetIncomingBlock(user, i)) { return false }
+            }
+        }
+        return true
+    }
+
+    /// Whether the fast copy may hold `instruction`; records linear-memory accesses.
+    private mutating func accept(_ instruction: LLVMValueRef) -> Bool {
+        if LLVMIsALoadInst(instruction) != nil || LLVMIsAStoreInst(instruction) != nil {
+            let isLoad = LLVMIsALoadInst(instruction) != nil
+            guard LLVMGetVolatile(instruction) == 0, LLVMGetOrdering(instruction) == LLVMAtomicOrderingNotAtomic
+            else { return false }
+            let pointerOperand: UInt32 = isLoad ? 0 : 1
+            let pointer = LLVMGetOperand(instruction, pointerOperand)!
+            if let (root, variable, offset) = address(pointer) {
+                let type = isLoad ? LLVMTypeOf(instruction)! : LLVMTypeOf(LLVMGetOperand(instruction, 0))!
+                let size = Int64(LLVMStoreSizeOfType(context.dataLayout, type))
+                guard offset >= 0, offset <= Affine.constantLimit else { return false }
+                accesses.append(
+                    LinearAccess(
+                        instruction: instruction, pointerOperand: pointerOperand, root: root, variable: variable,
+                        offset: offset, size: size))
+                return true
+            }
+            // Not a recognizable linear-memory access: only data that cannot fault may stay.
+            guard let tag = LLVMGetMetadata(instruction, context.tbaaKind) else { return false }
+            return tag != context.linearMemoryTag
+        }
+        if LLVMIsACallInst(instruction) != nil {
+            if versioner.isTrapPoint(instruction) { return true }
+            guard let callee = LLVMGetCalledValue(instruction), LLVMIsAFunction(callee) != nil,
+                LLVMGetIntrinsicID(callee) != 0
+            else { return false }
+            let argumentCount = LLVMGetNumArgOperands(instruction)
+            return (0..<argumentCount).allSatisfy {
+                LLVMGetTypeKind(LLVMTypeOf(LLVMGetOperand(instruction, $0))) != LLVMPointerTypeKind
+            }
+        }
+        let opcode = LLVMGetInstructionOpcode(instruction)
+        switch opcode {
+        case LLVMInvoke, LLVMFence, LLVMAtomicRMW, LLVMAtomicCmpXchg, LLVMCallBr, LLVMIndirectBr, LLVMVAArg:
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// A pointer as root (`memory0`) + zext(variable) + offset.
+    private mutating func address(_ pointer: LLVMValueRef) -> (LLVMValueRef, Affine, Int64)? {
+        if versioner.isMemoryBase(pointer) { return (pointer, Affine(), 0) }
+        guard LLVMIsAGetElementPtrInst(pointer) != nil, LLVMGetNumOperands(pointer) == 2,
+            let (root, variable, offset) = address(LLVMGetOperand(pointer, 0)!)
+        else { return nil }
+        let elementType = LLVMGetGEPSourceElementType(pointer)!
+        let elementSize = Int64(LLVMABISizeOfType(context.dataLayout, elementType))
+        guard let (indexVariable, indexOffset) = offsetExpression(LLVMGetOperand(pointer, 1)!) else { return nil }
+        if let indexVariable {
+            guard elementSize == 1, variable.terms.isEmpty, variable.constant == 0, variable.stride == 0 else {
+                return nil
+            }
+            return (root, indexVariable, offset + indexOffset)
+        }
+        let scaled = indexOffset.multipliedReportingOverflow(by: elementSize)
+        guard !scaled.overflow, abs(scaled.partialValue) <= Affine.constantLimit else { return nil }
+        return (root, variable, offset + scaled.partialValue)
+    }
+
+    /// A 64-bit offset as zext(variable) + constant (at most one zero-extended 32-bit part).
+    private mutating func offsetExpression(_ value: LLVMValueRef) -> (Affine?, Int64)? {
+        if LLVMIsAConstantInt(value) != nil {
+            let constant = LLVMConstIntGetSExtValue(value)
+            return abs(constant) <= Affine.constantLimit ? (nil, constant) : nil
+        }
+        guard LLVMIsAInstruction(value) != nil else { return nil }
+        switch LLVMGetInstructionOpcode(value) {
+        case LLVMZExt:
+            let operand = LLVMGetOperand(value, 0)!
+            guard LLVMGetIntTypeWidth(LLVMTypeOf(operand)) == 32, let variable = affine(operand) else { return nil }
+            return (variable, 0)
+        case LLVMAdd:
+            guard let (a, aOffset) = offsetExpression(LLVMGetOperand(value, 0)!),
+                let (b, bOffset) = offsetExpression(LLVMGetOperand(value, 1)!), a == nil || b == nil
+            else { return nil }
+            return (a ?? b, aOffset + bOffset)
+        default:
+            return nil
+        }
+    }
+
+    /// A 32-bit value as an affine function of the iteration number, or nil.
+    private mutating func affine(_ value: LLVMValueRef) -> Affine? {
+        if let cached = affineCache[value] { return cached }
+        let result = computeAffine(value)
+        affineCache[value] = result
+        return result
+    }
+
+    private mutating func computeAffine(_ value: LLVMValueRef) -> Affine? {
+        guard isInLoop(value) else {
+            let isOtherConstant = LLVMIsAConstant(value) != nil && LLVMIsAConstantInt(value) == nil
+            return isOtherConstant ? nil : .leaf(value)
+        }
+        if let (start, stride) = inductionVariables[value] {
+            var result = Affine.leaf(start)
+            result.stride = stride
+            return result.isWithinLimits ? result : nil
+        }
+        // A 64-bit induction variable (widened by LLVM) truncated: the same value modulo 2^32.
+        if LLVMGetInstructionOpcode(value) == LLVMTrunc, isInteger(value, width: 32),
+            isInteger(LLVMGetOperand(value, 0)!, width: 64)
+        {
+            return affine(LLVMGetOperand(value, 0)!)
+        }
+        guard LLVMGetNumOperands(value) == 2, LLVMIsABinaryOperator(value) != nil else { return nil }
+        let (a, b) = (LLVMGetOperand(value, 0)!, LLVMGetOperand(value, 1)!)
+        switch LLVMGetInstructionOpcode(value) {
+        case LLVMAdd:
+            guard let x = affine(a), let y = affine(b) else { return nil }
+            return x + y
+        case LLVMSub:
+            guard let x = affine(a), let y = affine(b), let negated = y.scaled(by: -1) else { return nil }
+            return x + negated
+        case LLVMMul:
+            if LLVMIsAConstantInt(b) != nil { return affine(a)?.scaled(by: LLVMConstIntGetSExtValue(b)) }
+            if LLVMIsAConstantInt(a) != nil { return affine(b)?.scaled(by: LLVMConstIntGetSExtValue(a)) }
+            return nil
+        case LLVMShl:
+            guard LLVMIsAConstantInt(b) != nil else { return nil }
+            let shift = LLVMConstIntGetZExtValue(b)
+            return shift < 17 ? affine(a)?.scaled(by: 1 << Int64(shift)) : nil
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Transformation
+
+    /// Adds the fast copy, the check in the preheader and the hand-over to the original loop.
+    mutating func version() {
+        for access in accesses {
+            let start = access.variable.constant
+            let end = access.variable.constant + access.offset + access.size
+            if let i = groups.firstIndex(where: { $0.variable.hasSameVariablePart(as: access.variable) }) {
+                groups[i].lowestConstant = min(groups[i].lowestConstant, start)
+                groups[i].highestEnd = max(groups[i].highestEnd, end)
+            } else {
+                groups.append(AccessGroup(variable: access.variable, lowestConstant: start, highestEnd: end))
+            }
+        }
+        let types = IRTypes(context.llvmContext)
+
+        // The preheader: per group its base b, and K.
+        let preheaderBranch = LLVMGetBasicBlockTerminator(preheader)!
+        LLVMPositionBuilderBefore(builder, preheaderBranch)
+        let memorySize = loadMemorySize(types)
+        // Each group's accesses go through a pointer of its own, memory0 + b made by inttoptr:
+        // LLVM then sees one object per group (accesses of a group are apart by constants, which
+        // its dependence analysis handles) and checks overlaps between groups at run time. With
+        // memory0 as everybody's object it would check every pair of pointers, and the pair of
+        // accesses a[i] and a[i + 1] of a loop unrolled by two always overlaps.
+        let memoryBase = LLVMBuildLoad2(builder, types.pointer, LLVMGetParam(versioner.function, 0), "memory0")!
+        LLVMSetMetadata(memoryBase, context.invariantLoadKind, LLVMMetadataAsValue(context.llvmContext, LLVMMDNodeInContext2(context.llvmContext, nil, 0)))
+        let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.int64, "")!
+        var groupPointers: [LLVMValueRef] = []
+        var iterations: LLVMValueRef?
+        for group in groups {
+            var base = types.i64(0)
+            for term in group.variable.terms {
+                let extended = LLVMBuildZExt(builder, narrowLeaf(term.leaf), types.int64, "")!
+                base = LLVMBuildAdd(builder, base, LLVMBuildMul(builder, extended, types.i64(term.coefficient), ""), "")
+            }
+            let address = LLVMBuildAdd(builder, memoryAddress, base, "")
+            groupPointers.append(LLVMBuildIntToPtr(builder, address, types.pointer, "fast.base")!)
+            let count = iterationCount(of: group, base: base, memorySize: memorySize, types)
+            if let previous = iterations {
+                let isSmaller = LLVMBuildICmp(builder, LLVMIntULT, previous, count, "")
+                iterations = LLVMBuildSelect(builder, isSmaller, previous, count, "")
+            } else {
+                iterations = count
+            }
+        }
+        let limit = iterations!
+        LLVMSetValueName2(limit, "fast.iterations", 15)
+        // Counted: the trip count N, and whether the formula holds; the copy runs when N ≤ K.
+        var tripCount: LLVMValueRef?
+        var enter = LLVMBuildICmp(builder, LLVMIntNE, limit, types.i64(0), "")!
+        if let countedExit {
+            let (count, valid) = self.tripCount(of: countedExit, types)
+            LLVMSetValueName2(count, "fast.trips", 10)
+            tripCount = count
+            enter = LLVMBuildAnd(builder, valid, LLVMBuildICmp(builder, LLVMIntULE, count, limit, ""), "")!
+        }
+
+        // The copy.
+        var map: [LLVMValueRef: LLVMValueRef] = [:]
+        var copies: [(LLVMValueRef, LLVMValueRef)] = []
+        var phiCopies: [(LLVMValueRef, LLVMValueRef)] = []
+        let function = versioner.function
+        for block in bodyBlocks {
+            let copy = LLVMAppendBasicBlockInContext(context.llvmContext, function, "fast")!
+            map[LLVMBasicBlockAsValue(block)] = LLVMBasicBlockAsValue(copy)
+        }
+        for block in bodyBlocks {
+            LLVMPositionBuilderAtEnd(builder, LLVMValueAsBasicBlock(map[LLVMBasicBlockAsValue(block)]!))
+            for instruction in versioner.instructions(of: block) where !versioner.isTrapPoint(instruction) {
+                if LLVMIsAPHINode(instruction) != nil {
+                    let phi = LLVMBuildPhi(builder, LLVMTypeOf(instruction), "")!
+                    map[instruction] = phi
+                    phiCopies.append((instruction, phi))
+                } else {
+                    let copy = LLVMInstructionClone(instruction)!
+                    LLVMInsertIntoBuilderWithName(builder, copy, "")
+                    map[instruction] = copy
+                    copies.append((instruction, copy))
+                }
+            }
+        }
+        for (_, copy) in copies {
+            for i in 0..<UInt32(LLVMGetNumOperands(copy)) {
+                if let operand = LLVMGetOperand(copy, i), let mapped = map[operand] { LLVMSetOperand(copy, i, mapped) }
+            }
+        }
+        for (phi, copy) in phiCopies {
+            for i in 0..<LLVMCountIncoming(phi) {
+                let (value, block) = (LLVMGetIncomingValue(phi, i)!, LLVMGetIncomingBlock(phi, i)!)
+                var incomingValue: LLVMValueRef? = map[value] ?? value
+                var incomingBlock: LLVMBasicBlockRef? = bodySet.contains(block)
+                    ? LLVMValueAsBasicBlock(map[LLVMBasicBlockAsValue(block)]!) : block
+                LLVMAddIncoming(copy, &incomingValue, &incomingBlock, 1)
+            }
+        }
+        func copyOf(_ block: LLVMBasicBlockRef) -> LLVMBasicBlockRef {
+            LLVMValueAsBasicBlock(map[LLVMBasicBlockAsValue(block)]!)
+        }
+        let fastHeader = copyOf(header)
+        let fastLatch = copyOf(latch)
+
+        // The copy's induction variable, the iteration number n; an access is at its group's
+        // pointer + n·stride + its constant (+ memarg offset).
+        let firstNonPhi = versioner.instructions(of: fastHeader).first { LLVMIsAPHINode($0) == nil }!
+        LLVMPositionBuilderBefore(builder, firstNonPhi)
+        let iteration = LLVMBuildPhi(builder, types.int64, "fast.n")!
+        for access in accesses {
+            let copy = map[access.instruction]!
+            let group = groups.firstIndex { $0.variable.hasSameVariablePart(as: access.variable) }!
+            LLVMPositionBuilderBefore(builder, copy)
+            // In bounds: 0 ≤ b + n·stride + constant < 2^32 (the constant may be negative).
+            let travelled = LLVMBuildNSWMul(builder, iteration, types.i64(groups[group].variable.stride), "")
+            let offset = LLVMBuildNSWAdd(builder, travelled, types.i64(access.variable.constant + access.offset), "")
+            var indices: [LLVMValueRef?] = [offset]
+            let pointer = LLVMBuildGEP2(builder, types.int8, groupPointers[group], &indices, 1, "")
+            LLVMSetOperand(copy, access.pointerOperand, pointer)
+        }
+
+        // The copy's latch: counted, it goes on until the trip count; otherwise while the original
+        // would and the next iteration is below K, then it hands over to the original loop.
+        let latchBranch = LLVMGetBasicBlockTerminator(fastLatch)!
+        LLVMPositionBuilderBefore(builder, latchBranch)
+        let nextIteration = LLVMBuildNUWAdd(builder, iteration, types.i64(1), "")!
+        var incomingValue: LLVMValueRef? = types.i64(0)
+        var incomingBlock: LLVMBasicBlockRef? = preheader
+        LLVMAddIncoming(iteration, &incomingValue, &incomingBlock, 1)
+        incomingValue = nextIteration
+        incomingBlock = fastLatch
+        LLVMAddIncoming(iteration, &incomingValue, &incomingBlock, 1)
+        var handOver: LLVMBasicBlockRef?
+        if let tripCount {
+            let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
+            let exitTarget = LLVMGetSuccessor(latchBranch, goesOnWhenTrue ? 1 : 0)
+            let goesOn = LLVMBuildICmp(builder, LLVMIntNE, nextIteration, tripCount, "")
+            LLVMBuildCondBr(builder, goesOn, fastHeader, exitTarget)
+        } else {
+            let inRange = LLVMBuildICmp(builder, LLVMIntULT, nextIteration, limit, "")!
+            let block = LLVMAppendBasicBlockInContext(context.llvmContext, function, "fast.exit")!
+            handOver = block
+            if LLVMIsConditional(latchBranch) != 0 {
+                let condition = LLVMGetCondition(latchBranch)!
+                let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
+                let exitTarget = LLVMGetSuccessor(latchBranch, goesOnWhenTrue ? 1 : 0)
+                let goesOn = goesOnWhenTrue ? condition : LLVMBuildNot(builder, condition, "")!
+                LLVMBuildCondBr(builder, LLVMBuildAnd(builder, goesOn, inRange, ""), fastHeader, block)
+                LLVMPositionBuilderAtEnd(builder, block)
+                LLVMBuildCondBr(builder, goesOn, header, exitTarget)
+            } else {
+                LLVMBuildCondBr(builder, inRange, fastHeader, block)
+                LLVMPositionBuilderAtEnd(builder, block)
+                LLVMBuildBr(builder, header)
+            }
+        }
+        LLVMInstructionEraseFromParent(latchBranch)
+        LLVMSetMetadata(LLVMGetBasicBlockTerminator(fastLatch), context.loopKind, nil)
+
+        // The original header continues from the copy's state after a hand-over.
+        for phi in versioner.instructions(of: header) where handOver != nil {
+            guard LLVMIsAPHINode(phi) != nil else { break }
+            for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == latch {
+                let value = LLVMGetIncomingValue(phi, i)!
+                var incomingValue: LLVMValueRef? = map[value] ?? value
+                var incomingBlock: LLVMBasicBlockRef? = handOver
+                LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
+            }
+        }
+        // Exit blocks get the copy's values on its edges (LCSSA phis).
+        for block in bodyBlocks {
+            var exits: [LLVMBasicBlockRef] = []
+            let terminator = LLVMGetBasicBlockTerminator(block)!
+            for i in 0..<LLVMGetNumSuccessors(terminator) {
+                let successor = LLVMGetSuccessor(terminator, i)!
+                if !bodySet.contains(successor) && !exits.contains(successor) { exits.append(successor) }
+            }
+            for exit in exits {
+                let source = block == latch ? handOver ?? fastLatch : copyOf(block)
+                for phi in versioner.instructions(of: exit) {
+                    guard LLVMIsAPHINode(phi) != nil else { break }
+                    for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == block {
+                        let value = LLVMGetIncomingValue(phi, i)!
+                        var incomingValue: LLVMValueRef? = map[value] ?? value
+                        var incomingBlock: LLVMBasicBlockRef? = source
+                        LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
+                    }
+                }
+            }
+        }
+
+        // The preheader chooses: the copy when its first iteration (counted: all) is in bounds.
+        LLVMPositionBuilderBefore(builder, preheaderBranch)
+        LLVMBuildCondBr(builder, enter, fastHeader, header)
+        LLVMInstructionEraseFromParent(preheaderBranch)
+    }
+
+    /// A leaf as a 32-bit value (a 64-bit leaf, the start of a widened induction variable, modulo 2^32).
+    private func narrowLeaf(_ leaf: LLVMValueRef) -> LLVMValueRef {
+        guard isInteger(leaf, width: 64) else { return leaf }
+        return LLVMBuildTrunc(builder, leaf, LLVMInt32TypeInContext(context.llvmContext), "")!
+    }
+
+    /// The 32-bit value of `affine` with its stride ignored (at the first iteration), in wrapping
+    /// 32-bit arithmetic: the value the IR computes.
+    private func emitInitialValue(_ affine: Affine, _ types: IRTypes) -> LLVMValueRef {
+        let int32 = LLVMInt32TypeInContext(context.llvmContext)!
+        var value = LLVMConstInt(int32, UInt64(bitPattern: affine.constant), 1)!
+        for term in affine.terms {
+            let scaled = LLVMBuildMul(builder, narrowLeaf(term.leaf), LLVMConstInt(int32, UInt64(bitPattern: term.coefficient), 1), "")
+            value = LLVMBuildAdd(builder, value, scaled, "")
+        }
+        return value
+    }
+
+    /// The number of iterations N of a counted loop (≥ 1) and whether the formula holds: the
+    /// counter goes from x0 by the stride s without leaving the 32-bit range of the comparison
+    /// (unsigned or signed) up to the iteration that ends the loop.
+    private func tripCount(of exit: CountedExit, _ types: IRTypes) -> (LLVMValueRef, LLVMValueRef) {
+        let signed = exit.predicate.isSigned
+        func initialValue(_ value: CountedValue) -> LLVMValueRef {
+            switch value {
+            case .narrow(let affine):
+                let narrow = emitInitialValue(affine, types)
+                return signed ? LLVMBuildSExt(builder, narrow, types.int64, "")! : LLVMBuildZExt(builder, narrow, types.int64, "")!
+            case .wide(let start, let constant, _):
+                return LLVMBuildAdd(builder, start, types.i64(constant), "")!
+            }
+        }
+        let start = initialValue(exit.counter)
+        let limit = initialValue(exit.limit)
+        // 32-bit comparisons: the counter must not wrap before the loop ends. 64-bit ones: the
+        // formula needs start and limit far from overflow.
+        let (minimum, maximum): (Int64, Int64)
+        if case .narrow = exit.counter {
+            (minimum, maximum) = signed ? (-(1 << 31), (1 << 31) - 1) : (0, (1 << 32) - 1)
+        } else {
+            (minimum, maximum) = signed ? (-(1 << 40), 1 << 40) : (0, 1 << 40)
+        }
+        var valid = LLVMConstInt(LLVMInt1TypeInContext(context.llvmContext), 1, 0)!
+        for value in [start, limit] {
+            let aboveMinimum = LLVMBuildICmp(builder, LLVMIntSGE, value, types.i64(minimum), "")
+            let belowMaximum = LLVMBuildICmp(builder, LLVMIntSLE, value, types.i64(maximum), "")
+            valid = LLVMBuildAnd(builder, valid, LLVMBuildAnd(builder, aboveMinimum, belowMaximum, ""), "")
+        }
+        let stride = exit.stride
+        let step = types.i64(abs(stride))
+        // The distance the counter travels towards the limit; negative: the first test ends it.
+        let distance = stride > 0 ? LLVMBuildSub(builder, limit, start, "")! : LLVMBuildSub(builder, start, limit, "")!
+        let positive = LLVMBuildICmp(builder, LLVMIntSGT, distance, types.i64(0), "")!
+        let nonNegative = LLVMBuildICmp(builder, LLVMIntSGE, distance, types.i64(0), "")!
+        // The iteration n* whose test fails.
+        let last: LLVMValueRef
+        switch exit.predicate {
+        case LLVMIntNE:
+            // Ends when the counter equals the limit: the distance must be a multiple of the step.
+            let remainder = LLVMBuildSRem(builder, distance, step, "")
+            let multiple = LLVMBuildAnd(builder, nonNegative, LLVMBuildICmp(builder, LLVMIntEQ, remainder, types.i64(0), ""), "")
+            valid = LLVMBuildAnd(builder, valid, multiple, "")
+            last = LLVMBuildSDiv(builder, distance, step, "")
+        case LLVMIntULT, LLVMIntSLT, LLVMIntUGT, LLVMIntSGT:
+            // Ends at the first value at or past the limit: ceil(distance / step), 0 if none.
+            let rounded = LLVMBuildSDiv(builder, LLVMBuildAdd(builder, distance, types.i64(abs(stride) - 1), ""), step, "")
+            last = LLVMBuildSelect(builder, positive, rounded, types.i64(0), "")
+        default:
+            // ULE, SLE, UGE, SGE: ends at the first value past the limit: floor(distance / step) + 1.
+            let past = LLVMBuildAdd(builder, LLVMBuildSDiv(builder, distance, step, ""), types.i64(1), "")
+            last = LLVMBuildSelect(builder, nonNegative, past, types.i64(0), "")
+        }
+        // The counter at that iteration stays within the comparison's range (no wrap before it).
+        let travelled = LLVMBuildMul(builder, last, types.i64(stride), "")
+        let final = LLVMBuildAdd(builder, start, travelled, "")
+        let inRange = stride > 0
+            ? LLVMBuildICmp(builder, LLVMIntSLE, final, types.i64(maximum), "")!
+            : LLVMBuildICmp(builder, LLVMIntSGE, final, types.i64(minimum), "")!
+        valid = LLVMBuildAnd(builder, valid, inRange, "")
+        return (LLVMBuildAdd(builder, last, types.i64(1), "")!, valid)
+    }
+
+    /// The current byte size of memory 0: instance->memories[0]->size_bytes.
+    private func loadMemorySize(_ types: IRTypes) -> LLVMValueRef {
+        let instance = LLVMGetParam(versioner.function, 0)!
+        func load(_ type: LLVMTypeRef, _ base: LLVMValueRef, _ offset: Int, _ name: String) -> LLVMValueRef {
+            var indices: [LLVMValueRef?] = [types.i64(Int64(offset))]
+            let address = LLVMBuildInBoundsGEP2(builder, types.int8, base, &indices, 1, "")!
+            let value = LLVMBuildLoad2(builder, type, address, name)!
+            LLVMSetAlignment(value, 8)
+            return value
+        }
+        let memories = load(types.pointer, instance, RuntimeABI.InstanceOffset.memories, "memories")
+        let memory = load(types.pointer, memories, 0, "memory0.descriptor")
+        return load(types.int64, memory, RuntimeABI.MemoryOffset.sizeBytes, "memory0.size")
+    }
+
+    /// How many iterations from the start keep the group's accesses in bounds (file comment).
+    private func iterationCount(
+        of group: AccessGroup, base: LLVMValueRef, memorySize: LLVMValueRef, _ types: IRTypes
+    ) -> LLVMValueRef {
+        let low = LLVMBuildAdd(builder, base, types.i64(group.lowestConstant), "")!
+        let high = LLVMBuildAdd(builder, base, types.i64(group.highestEnd), "")!
+        let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, low, types.i64(0), "")!
+        let highInBounds = LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, "")!
+        let inBounds = LLVMBuildAnd(builder, lowInBounds, highInBounds, "")!
+        let stride = group.variable.stride
+        let count: LLVMValueRef
+        if stride > 0 {
+            let room = LLVMBuildSub(builder, memorySize, high, "")!
+            count = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, room, types.i64(stride), ""), types.i64(1), "")!
+        } else if stride < 0 {
+            count = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, low, types.i64(-stride), ""), types.i64(1), "")!
+        } else {
+            count = types.i64(Int64.max)
+        }
+        return LLVMBuildSelect(builder, inBounds, count, types.i64(0), "")!
+    }
+}
+
+/// The few LLVM types the pass builds with.
+private struct IRTypes {
+    let int8: LLVMTypeRef
+    let int64: LLVMTypeRef
+    let pointer: LLVMTypeRef
+
+    init(_ context: LLVMContextRef) {
+        int8 = LLVMInt8TypeInContext(context)
+        int64 = LLVMInt64TypeInContext(context)
+        pointer = LLVMPointerTypeInContext(context, 0)
+    }
+
+    func i64(_ value: Int64) -> LLVMValueRef { LLVMConstInt(int64, UInt64(bitPattern: value), 1) }
+}

@@ -1,0 +1,223 @@
+;; Loops that LoopVersioning (Sources/Lowering/LoopVersioning.swift) gives a copy without trap
+;; points: every one must behave exactly as the original, in bounds (the copy runs) and when an
+;; iteration goes out of bounds (the original runs, or takes over, and traps exactly there, with
+;; the earlier iterations' stores done). `scripts/test.sh` runs this file in the native engine and
+;; in the interpreter.
+
+(module
+  (memory (export "memory") 1)
+  (global $count (export "count") (mut i32) (i32.const 0))
+
+  ;; Counted, rising, unsigned: bytes [p, p + n) = value (do-while: at least one byte).
+  (func (export "fill") (param $p i32) (param $n i32) (param $value i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (local.get $n)))
+    (loop $l
+      (i32.store8 (local.get $p) (local.get $value))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $p) (local.get $end)))))
+
+  ;; Counted, falling, unsigned: bytes [low, high) from the top down.
+  (func (export "fill_down") (param $high i32) (param $low i32) (param $value i32)
+    (loop $l
+      (local.set $high (i32.sub (local.get $high) (i32.const 1)))
+      (i32.store8 (local.get $high) (local.get $value))
+      (br_if $l (i32.gt_u (local.get $high) (local.get $low)))))
+
+  ;; Counted by `ne` with stride 8 (two stores per iteration); an odd count never meets the
+  ;; limit and runs until the stores go out of bounds.
+  (func (export "fill_pairs") (param $p i32) (param $i i32) (param $limit i32)
+    (loop $l
+      (i32.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+      (i32.store offset=4 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br_if $l (i32.ne (local.get $i) (local.get $limit)))))
+
+  ;; Signed counter from a negative start: words at base + 4i for i in [from, to).
+  (func (export "fill_signed") (param $base i32) (param $from i32) (param $to i32)
+    (loop $l
+      (i32.store (i32.add (local.get $base) (i32.mul (local.get $from) (i32.const 4))) (local.get $from))
+      (local.set $from (i32.add (local.get $from) (i32.const 1)))
+      (br_if $l (i32.lt_s (local.get $from) (local.get $to)))))
+
+  ;; The address p + 8 wraps around 2^32 to a small one: in bounds although p is not.
+  (func (export "fill_wrapped") (param $p i32) (param $n i32)
+    (loop $l
+      (i32.store (i32.add (local.get $p) (i32.const 8)) (i32.const 0x5a5a5a5a))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (local.get $n))))
+
+  ;; `i <= 0xffffffff` always holds: the loop only ends by trapping.
+  (func (export "fill_forever") (param $i i32)
+    (loop $l
+      (i32.store8 (local.get $i) (i32.const 9))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.le_u (local.get $i) (i32.const -1)))))
+
+  ;; Not counted (the exit depends on a load): strlen, with a global counting iterations.
+  (func (export "length") (param $p i32) (result i32)
+    (local $start i32)
+    (local.set $start (local.get $p))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (i32.load8_u (local.get $p))))
+        (global.set $count (i32.add (global.get $count) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $l)))
+    (i32.sub (local.get $p) (local.get $start)))
+
+  ;; A counted loop with an early exit and a value used after it: the index of the first word
+  ;; equal to `key` in [p, p + 4n), or -1; the sum of the words before it in the global.
+  (func (export "find") (param $p i32) (param $n i32) (param $key i32) (result i32)
+    (local $i i32) (local $sum i32) (local $word i32)
+    (global.set $count (i32.const 0))
+    (block $found
+      (loop $l
+        (local.set $word (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+        (br_if $found (i32.eq (local.get $word) (local.get $key)))
+        (local.set $sum (i32.add (local.get $sum) (local.get $word)))
+        (global.set $count (local.get $sum))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (return (i32.const -1)))
+    (local.get $i))
+
+  ;; A vectorizable loop over f64: y[i] += a * x[i], i in [0, n).
+  (func (export "axpy") (param $y i32) (param $x i32) (param $n i32) (param $a f64)
+    (local $i i32)
+    (loop $l
+      (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+        (f64.add
+          (f64.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3))))
+          (f64.mul (local.get $a) (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+
+  ;; A v128 loop: the sum of n i32x4 vectors at p.
+  (func (export "sum_vectors") (param $p i32) (param $n i32) (result i32)
+    (local $sum v128)
+    (loop $l
+      (local.set $sum (i32x4.add (local.get $sum) (v128.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (i32.gt_u (local.get $n) (i32.const 0))))
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum)))
+      (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
+
+  (func (export "grow") (param $pages i32) (result i32) (memory.grow (local.get $pages)))
+  (func (export "byte") (param $p i32) (result i32) (i32.load8_u (local.get $p)))
+  (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
+  (func (export "set_word") (param $p i32) (param $v i32) (i32.store (local.get $p) (local.get $v)))
+  (func (export "set_f64") (param $p i32) (param $v f64) (f64.store (local.get $p) (local.get $v)))
+  (func (export "get_f64") (param $p i32) (result f64) (f64.load (local.get $p)))
+)
+
+;; fill: in bounds, the bytes around, a single byte, and one that runs off the end.
+(assert_return (invoke "fill" (i32.const 100) (i32.const 50) (i32.const 7)))
+(assert_return (invoke "byte" (i32.const 99)) (i32.const 0))
+(assert_return (invoke "byte" (i32.const 100)) (i32.const 7))
+(assert_return (invoke "byte" (i32.const 149)) (i32.const 7))
+(assert_return (invoke "byte" (i32.const 150)) (i32.const 0))
+(assert_return (invoke "fill" (i32.const 300) (i32.const 0) (i32.const 3)))
+(assert_return (invoke "byte" (i32.const 300)) (i32.const 3))
+(assert_return (invoke "byte" (i32.const 301)) (i32.const 0))
+(assert_return (invoke "fill" (i32.const 65000) (i32.const 536) (i32.const 1)))
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 1))
+(assert_trap (invoke "fill" (i32.const 65530) (i32.const 10) (i32.const 8)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 65529)) (i32.const 1))
+(assert_return (invoke "byte" (i32.const 65530)) (i32.const 8))
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 8))
+(assert_trap (invoke "fill" (i32.const 70000) (i32.const 4) (i32.const 8)) "out of bounds memory access")
+
+;; fill_down: in bounds; from above the end (traps at once, nothing written); across the end.
+(assert_return (invoke "fill_down" (i32.const 1000) (i32.const 900) (i32.const 5)))
+(assert_return (invoke "byte" (i32.const 899)) (i32.const 0))
+(assert_return (invoke "byte" (i32.const 900)) (i32.const 5))
+(assert_return (invoke "byte" (i32.const 999)) (i32.const 5))
+(assert_return (invoke "byte" (i32.const 1000)) (i32.const 0))
+(assert_trap (invoke "fill_down" (i32.const 65540) (i32.const 65520) (i32.const 6)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 8))
+(assert_return (invoke "byte" (i32.const 65520)) (i32.const 1))
+(assert_return (invoke "fill_down" (i32.const 10) (i32.const 0) (i32.const 4)))
+(assert_return (invoke "byte" (i32.const 0)) (i32.const 4))
+(assert_return (invoke "byte" (i32.const 9)) (i32.const 4))
+
+;; fill_pairs: an even limit ends the loop; an odd one runs until the stores trap.
+(assert_return (invoke "fill_pairs" (i32.const 2000) (i32.const 0) (i32.const 10)))
+(assert_return (invoke "word" (i32.const 2000)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 2036)) (i32.const 8))
+(assert_return (invoke "word" (i32.const 2040)) (i32.const 0))
+(assert_trap (invoke "fill_pairs" (i32.const 64000) (i32.const 0) (i32.const 11)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65528)) (i32.const 382))
+(assert_return (invoke "word" (i32.const 65532)) (i32.const 382))
+
+;; fill_signed: words at 400 + 4i for i in [-5, 5); then from i = -110 (address 400 - 440 wraps
+;; around: traps at once).
+(assert_return (invoke "fill_signed" (i32.const 400) (i32.const -5) (i32.const 5)))
+(assert_return (invoke "word" (i32.const 376)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 380)) (i32.const -5))
+(assert_return (invoke "word" (i32.const 416)) (i32.const 4))
+(assert_return (invoke "word" (i32.const 420)) (i32.const 0))
+(assert_trap (invoke "fill_signed" (i32.const 400) (i32.const -110) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 380)) (i32.const -5))
+
+;; fill_wrapped: p = -8 stores at 0, 4, 8, 12 (the address wraps); p = -4 stores first at 4.
+(assert_return (invoke "fill_wrapped" (i32.const -8) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 0)) (i32.const 0x5a5a5a5a))
+(assert_return (invoke "word" (i32.const 12)) (i32.const 0x5a5a5a5a))
+(assert_return (invoke "word" (i32.const 16)) (i32.const 0))
+(assert_trap (invoke "fill_wrapped" (i32.const -16) (i32.const 4)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 16)) (i32.const 0))
+
+;; fill_forever: traps at 65536 after writing the bytes before it.
+(assert_trap (invoke "fill_forever" (i32.const 65000)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 9))
+(assert_return (invoke "byte" (i32.const 64999)) (i32.const 0))
+
+;; length: with a terminator, and off the end of memory (every byte from 65000 on is 9).
+(assert_return (invoke "length" (i32.const 100)) (i32.const 50))
+(assert_return (invoke "length" (i32.const 150)) (i32.const 0))
+(assert_trap (invoke "length" (i32.const 65000)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 65535)) (i32.const 9))
+(assert_return (invoke "set_word" (i32.const 12) (i32.const 0)))
+
+;; find: found, not found, and a scan that runs off the end after summing what it read.
+(assert_return (invoke "set_word" (i32.const 3000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 3004) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 3008) (i32.const 3)))
+(assert_return (invoke "find" (i32.const 3000) (i32.const 3) (i32.const 3)) (i32.const 2))
+(assert_return (invoke "find" (i32.const 3000) (i32.const 3) (i32.const 4)) (i32.const -1))
+(assert_return (invoke "set_word" (i32.const 65532) (i32.const 1000)))
+(assert_trap (invoke "find" (i32.const 65532) (i32.const 5) (i32.const 77)) "out of bounds memory access")
+(assert_return (get "count") (i32.const 1000))
+
+;; axpy over 100 doubles, and over an array that ends past the memory.
+(assert_return (invoke "set_f64" (i32.const 8000) (f64.const 1.5)))
+(assert_return (invoke "set_f64" (i32.const 8792) (f64.const -2)))
+(assert_return (invoke "set_f64" (i32.const 9000) (f64.const 4)))
+(assert_return (invoke "set_f64" (i32.const 9792) (f64.const 0.25)))
+(assert_return (invoke "axpy" (i32.const 9000) (i32.const 8000) (i32.const 100) (f64.const 2)))
+(assert_return (invoke "get_f64" (i32.const 9000)) (f64.const 7))
+(assert_return (invoke "get_f64" (i32.const 9792)) (f64.const -3.75))
+(assert_return (invoke "get_f64" (i32.const 9800)) (f64.const 0))
+(assert_return (invoke "set_f64" (i32.const 65528) (f64.const 1)))
+(assert_trap (invoke "axpy" (i32.const 65528) (i32.const 8000) (i32.const 3) (f64.const 2)) "out of bounds memory access")
+(assert_return (invoke "get_f64" (i32.const 65528)) (f64.const 4))
+
+;; sum_vectors: 3 vectors in bounds; the words 65000.. hold 0x09090909.
+(assert_return (invoke "set_word" (i32.const 4000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 4020) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 4044) (i32.const 3)))
+(assert_return (invoke "sum_vectors" (i32.const 4000) (i32.const 3)) (i32.const 6))
+(assert_trap (invoke "sum_vectors" (i32.const 65504) (i32.const 3)) "out of bounds memory access")
+
+;; After memory.grow the same loops reach further. The vectors at 65504: 0x09 bytes (fill_forever)
+;; up to 65527, then 0, 0 (axpy's 4.0 at 65528), then 0x02 bytes up to 65539 (fill below).
+(assert_return (invoke "grow" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "fill" (i32.const 65530) (i32.const 10) (i32.const 2)))
+(assert_return (invoke "byte" (i32.const 65539)) (i32.const 2))
+(assert_return (invoke "sum_vectors" (i32.const 65504) (i32.const 3)) (i32.const 1010580026))
+(assert_trap (invoke "fill" (i32.const 131070) (i32.const 4) (i32.const 2)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 131071)) (i32.const 2))
