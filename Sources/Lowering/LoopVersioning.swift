@@ -1,40 +1,47 @@
 // Loop versioning: loops whose accesses provably stay in bounds run without trap points.
 //
 // Trap points (TrapPoints.swift) keep out-of-bounds accesses exact, but they also keep LLVM from
-// vectorizing, combining or reordering a loop's accesses. Most loops index memory with induction
-// variables, so the bytes they touch over their next iterations are known when they start. Codegen
-// runs this pass between LLVM's simplification and optimization pipelines. For an innermost loop
-// with trap points whose every linear-memory access has an address of the form
+// vectorizing, combining or reordering a loop's accesses. Most loops that matter for speed count
+// an induction variable to a limit and index memory with induction variables, so the bytes they
+// touch are known before they start. Codegen runs this pass between LLVM's simplification and
+// optimization pipelines. An innermost loop qualifies when
 //
-//     memory0 + zext(i32 v) + c        v = Σ coefficient·leaf + constant + n·stride
+// - it is one basic block (what the vectorizer handles without if-conversion), with a preheader,
+//   at most `maximumInstructions` instructions, and trap points;
+// - its exit test is `x pred limit`, with x an affine function of the iteration number n
+//   (32-bit, compared modulo 2^32, or a 64-bit induction variable LLVM widened) and the limit
+//   computed outside the loop: then N, the number of iterations, has a formula (`tripCount`),
+//   which holds when x does not wrap around before the loop ends (checked at run time);
+// - every linear-memory access has an address of the form
 //
-// (leaves: 32-bit values defined outside the loop, n: the iteration number, stride: the constant
-// step of the loop's induction variables in v), it adds a second copy of the loop, the fast copy,
-// without trap points, and makes the preheader compute K: how many iterations from the start have
-// every access inside the memory and no 32-bit address wrap around. The fast copy runs while its
-// iteration number is below K; if the loop wants to go on after K iterations, it continues in the
-// original loop from the same state, where the access that is out of bounds traps exactly. Within
-// those K iterations no access can fault, so the reordering LLVM does there is invisible. In the
-// fast copy each group of accesses with the same variable part gets a 64-bit induction variable
-// `memory0 + b + n·stride`, which LLVM's scalar evolution understands (a zero-extended 32-bit sum
-// it does not): the loop vectorizer and SLP vectorizer can then work on it.
+//       memory0 + zext(i32 v) + c        v = Σ coefficient·leaf + constant + n·stride
 //
-// Conditions, checked per loop (a loop that fails one is left as it is):
-// - innermost natural loop with a preheader and one latch that ends in a branch; at most
-//   `maximumInstructions` instructions;
-// - no calls but trap points and intrinsics without pointer operands (so memory cannot grow
-//   while it runs, and nothing observable happens inside);
-// - every load and store is either a linear-memory access of the form above (memarg offset c ≥ 0)
-//   or tagged as a non-linear-memory access (instance data, globals, tables), which cannot fault;
-// - values of the loop used after it are used by phis of its exit blocks (LCSSA, which Codegen
-//   forms right before this pass).
+//   (leaves: values from outside the loop; c: the memarg offset), and every other load or store
+//   is tagged as instance data, globals or tables, which cannot fault;
+// - it calls nothing but trap points and intrinsics without pointer operands (so memory cannot
+//   grow while it runs, and nothing observable happens in it);
+// - its values are used after it only by phis of its exit blocks (LCSSA, which Codegen forms
+//   right before this pass).
 //
-// K is computed per group of accesses (same leaves, coefficients and stride) from the group's
-// base b = Σ coefficient·zext(leaf), its lowest constant cMin and its highest end eMax (constant +
+// Such a loop gets a second copy, the fast copy, without trap points, whose latch counts n up to
+// N. The preheader runs the fast copy when N's formula holds and every access of every iteration
+// lies in memory (then nothing can fault, so the reordering LLVM does there is invisible), and
+// the original loop otherwise, which traps exactly where the module would. The check works per
+// group of accesses with the same leaves, coefficients and stride, from the group's base
+// b = Σ coefficient·zext(leaf), its lowest constant cMin and highest end eMax (constant +
 // memarg offset + access size), in 64-bit arithmetic, with size = the memory's current byte size
-// (at most 2^32): every iteration n < K must have b + cMin + n·stride ≥ 0 (no wrap below zero) and
-// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above). K is the smallest
-// group's count, 0 when an access is out of bounds at once (then only the original loop runs).
+// (at most 2^32): for n = 0 and n = N - 1, b + cMin + n·stride ≥ 0 (no wrap below zero) and
+// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above).
+//
+// In the fast copy each group's accesses go through a pointer of its own, memory0 + b, and an
+// access is at that pointer + n·stride + its constant: 64-bit affine addresses, which LLVM's
+// scalar evolution understands (a zero-extended 32-bit sum it does not), so the loop vectorizer
+// can work on them.
+//
+// Not versioned (measured, bench/compute): loops with several blocks, and loops without a counted
+// exit (run while n < K, K from the memory size, then hand over to the original loop): the checks
+// cost more than the lost trap points on short loops (fannkuch-redux, sort) and such loops do not
+// vectorize anyway.
 
 import CLLVM
 
@@ -57,11 +64,14 @@ public enum LoopVersioning {
     /// form (Codegen runs LLVM's `loop-simplify,lcssa` first).
     public static func run(on lowered: LoweredModule) -> LoopVersioningStatistics {
         var statistics = LoopVersioningStatistics()
-        guard let linearMemoryTag = lowered.linearMemoryTag else { return statistics }
+        guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else {
+            return statistics
+        }
         let builder = LLVMCreateBuilderInContext(lowered.context)!
         defer { LLVMDisposeBuilder(builder) }
         let context = VersioningContext(
             llvmContext: lowered.context, builder: builder, linearMemoryTag: linearMemoryTag,
+            runtimeDataTag: runtimeDataTag,
             dataLayout: LLVMGetModuleDataLayout(lowered.module))
         var function = LLVMGetFirstFunction(lowered.module)
         while let current = function {
@@ -79,6 +89,7 @@ private struct VersioningContext {
     let llvmContext: LLVMContextRef
     let builder: LLVMBuilderRef
     let linearMemoryTag: LLVMValueRef
+    let runtimeDataTag: LLVMValueRef
     let dataLayout: LLVMTargetDataRef
     var tbaaKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "tbaa", 4) }
     var invariantLoadKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "invariant.load", 14) }
@@ -147,8 +158,8 @@ private struct LinearAccess {
     let size: Int64
 }
 
-/// Accesses whose variable parts are the same up to a constant share one 64-bit induction
-/// variable in the fast copy and one term of K.
+/// Accesses whose variable parts are the same up to a constant share one pointer in the fast
+/// copy and one bounds check.
 private struct AccessGroup {
     var variable: Affine
     var lowestConstant: Int64
@@ -384,10 +395,8 @@ private struct LoopCandidate {
     var affineCache: [LLVMValueRef: Affine?] = [:]
     var accesses: [LinearAccess] = []
     var groups: [AccessGroup] = []
-    /// The latch's exit condition when its trip count has a formula: then the fast copy runs the
-    /// whole loop and counts its iterations (which the vectorizer needs); otherwise it runs while
-    /// the iteration number is below K and hands over to the original loop.
-    var countedExit: CountedExit?
+    /// The latch's exit condition, whose trip count has a formula.
+    var countedExit: CountedExit!
 
     init(versioner: FunctionVersioner, loop: NaturalLoop) {
         self.versioner = versioner
@@ -417,6 +426,7 @@ private struct LoopCandidate {
 
     /// Whether the loop meets the conditions (file comment); fills in what `version` needs.
     mutating func analyze() -> Bool {
+        guard loop.body.count == 1 else { return false }
         let outside = versioner.predecessors[loop.header].filter { !loop.body.contains($0) }
         guard outside.count == 1 else { return false }
         preheader = versioner.blocks[outside[0]]
@@ -441,7 +451,7 @@ private struct LoopCandidate {
         }
         guard !accesses.isEmpty else { return false }
         countedExit = findCountedExit(latchBranch)
-        return true
+        return countedExit != nil
     }
 
     /// The latch's condition as `X pred L` (go on while true) with X affine with a stride and L
@@ -678,7 +688,7 @@ private struct LoopCandidate {
         }
         let types = IRTypes(context.llvmContext)
 
-        // The preheader: per group its base b, and K.
+        // The preheader: the trip count, and per group its base b and whether it stays in bounds.
         let preheaderBranch = LLVMGetBasicBlockTerminator(preheader)!
         LLVMPositionBuilderBefore(builder, preheaderBranch)
         let memorySize = loadMemorySize(types)
@@ -688,10 +698,14 @@ private struct LoopCandidate {
         // memory0 as everybody's object it would check every pair of pointers, and the pair of
         // accesses a[i] and a[i + 1] of a loop unrolled by two always overlaps.
         let memoryBase = LLVMBuildLoad2(builder, types.pointer, LLVMGetParam(versioner.function, 0), "memory0")!
-        LLVMSetMetadata(memoryBase, context.invariantLoadKind, LLVMMetadataAsValue(context.llvmContext, LLVMMDNodeInContext2(context.llvmContext, nil, 0)))
+        LLVMSetMetadata(memoryBase, context.invariantLoadKind, emptyNode)
+        LLVMSetMetadata(memoryBase, context.tbaaKind, context.runtimeDataTag)
         let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.int64, "")!
+        // The trip count N and whether its formula holds; the copy runs when it does and all N
+        // iterations are in bounds.
+        var (tripCount, enter) = self.tripCount(of: countedExit, types)
+        LLVMSetValueName2(tripCount, "fast.trips", 10)
         var groupPointers: [LLVMValueRef] = []
-        var iterations: LLVMValueRef?
         for group in groups {
             var base = types.i64(0)
             for term in group.variable.terms {
@@ -700,24 +714,8 @@ private struct LoopCandidate {
             }
             let address = LLVMBuildAdd(builder, memoryAddress, base, "")
             groupPointers.append(LLVMBuildIntToPtr(builder, address, types.pointer, "fast.base")!)
-            let count = iterationCount(of: group, base: base, memorySize: memorySize, types)
-            if let previous = iterations {
-                let isSmaller = LLVMBuildICmp(builder, LLVMIntULT, previous, count, "")
-                iterations = LLVMBuildSelect(builder, isSmaller, previous, count, "")
-            } else {
-                iterations = count
-            }
-        }
-        let limit = iterations!
-        LLVMSetValueName2(limit, "fast.iterations", 15)
-        // Counted: the trip count N, and whether the formula holds; the copy runs when N ≤ K.
-        var tripCount: LLVMValueRef?
-        var enter = LLVMBuildICmp(builder, LLVMIntNE, limit, types.i64(0), "")!
-        if let countedExit {
-            let (count, valid) = self.tripCount(of: countedExit, types)
-            LLVMSetValueName2(count, "fast.trips", 10)
-            tripCount = count
-            enter = LLVMBuildAnd(builder, valid, LLVMBuildICmp(builder, LLVMIntULE, count, limit, ""), "")!
+            let inBounds = isInBounds(group, base: base, tripCount: tripCount, memorySize: memorySize, types)
+            enter = LLVMBuildAnd(builder, enter, inBounds, "")!
         }
 
         // The copy.
@@ -781,54 +779,20 @@ private struct LoopCandidate {
             LLVMSetOperand(copy, access.pointerOperand, pointer)
         }
 
-        // The copy's latch: counted, it goes on until the trip count; otherwise while the original
-        // would and the next iteration is below K, then it hands over to the original loop.
+        // The copy's latch goes on until the iteration number reaches the trip count.
         let latchBranch = LLVMGetBasicBlockTerminator(fastLatch)!
         LLVMPositionBuilderBefore(builder, latchBranch)
         let nextIteration = LLVMBuildNUWAdd(builder, iteration, types.i64(1), "")!
-        var incomingValue: LLVMValueRef? = types.i64(0)
-        var incomingBlock: LLVMBasicBlockRef? = preheader
-        LLVMAddIncoming(iteration, &incomingValue, &incomingBlock, 1)
-        incomingValue = nextIteration
-        incomingBlock = fastLatch
-        LLVMAddIncoming(iteration, &incomingValue, &incomingBlock, 1)
-        var handOver: LLVMBasicBlockRef?
-        if let tripCount {
-            let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
-            let exitTarget = LLVMGetSuccessor(latchBranch, goesOnWhenTrue ? 1 : 0)
-            let goesOn = LLVMBuildICmp(builder, LLVMIntNE, nextIteration, tripCount, "")
-            LLVMBuildCondBr(builder, goesOn, fastHeader, exitTarget)
-        } else {
-            let inRange = LLVMBuildICmp(builder, LLVMIntULT, nextIteration, limit, "")!
-            let block = LLVMAppendBasicBlockInContext(context.llvmContext, function, "fast.exit")!
-            handOver = block
-            if LLVMIsConditional(latchBranch) != 0 {
-                let condition = LLVMGetCondition(latchBranch)!
-                let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
-                let exitTarget = LLVMGetSuccessor(latchBranch, goesOnWhenTrue ? 1 : 0)
-                let goesOn = goesOnWhenTrue ? condition : LLVMBuildNot(builder, condition, "")!
-                LLVMBuildCondBr(builder, LLVMBuildAnd(builder, goesOn, inRange, ""), fastHeader, block)
-                LLVMPositionBuilderAtEnd(builder, block)
-                LLVMBuildCondBr(builder, goesOn, header, exitTarget)
-            } else {
-                LLVMBuildCondBr(builder, inRange, fastHeader, block)
-                LLVMPositionBuilderAtEnd(builder, block)
-                LLVMBuildBr(builder, header)
-            }
-        }
+        var incomingValues: [LLVMValueRef?] = [types.i64(0), nextIteration]
+        var incomingBlocks: [LLVMBasicBlockRef?] = [preheader, fastLatch]
+        LLVMAddIncoming(iteration, &incomingValues, &incomingBlocks, 2)
+        let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
+        let exitTarget = LLVMGetSuccessor(latchBranch, goesOnWhenTrue ? 1 : 0)
+        let goesOn = LLVMBuildICmp(builder, LLVMIntNE, nextIteration, tripCount, "")
+        LLVMBuildCondBr(builder, goesOn, fastHeader, exitTarget)
         LLVMInstructionEraseFromParent(latchBranch)
         LLVMSetMetadata(LLVMGetBasicBlockTerminator(fastLatch), context.loopKind, nil)
 
-        // The original header continues from the copy's state after a hand-over.
-        for phi in versioner.instructions(of: header) where handOver != nil {
-            guard LLVMIsAPHINode(phi) != nil else { break }
-            for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == latch {
-                let value = LLVMGetIncomingValue(phi, i)!
-                var incomingValue: LLVMValueRef? = map[value] ?? value
-                var incomingBlock: LLVMBasicBlockRef? = handOver
-                LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
-            }
-        }
         // Exit blocks get the copy's values on its edges (LCSSA phis).
         for block in bodyBlocks {
             var exits: [LLVMBasicBlockRef] = []
@@ -838,7 +802,7 @@ private struct LoopCandidate {
                 if !bodySet.contains(successor) && !exits.contains(successor) { exits.append(successor) }
             }
             for exit in exits {
-                let source = block == latch ? handOver ?? fastLatch : copyOf(block)
+                let source = copyOf(block)
                 for phi in versioner.instructions(of: exit) {
                     guard LLVMIsAPHINode(phi) != nil else { break }
                     for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == block {
@@ -851,7 +815,7 @@ private struct LoopCandidate {
             }
         }
 
-        // The preheader chooses: the copy when its first iteration (counted: all) is in bounds.
+        // The preheader chooses.
         LLVMPositionBuilderBefore(builder, preheaderBranch)
         LLVMBuildCondBr(builder, enter, fastHeader, header)
         LLVMInstructionEraseFromParent(preheaderBranch)
@@ -916,17 +880,17 @@ private struct LoopCandidate {
         switch exit.predicate {
         case LLVMIntNE:
             // Ends when the counter equals the limit: the distance must be a multiple of the step.
-            let remainder = LLVMBuildSRem(builder, distance, step, "")
+            let remainder = LLVMBuildURem(builder, distance, step, "")
             let multiple = LLVMBuildAnd(builder, nonNegative, LLVMBuildICmp(builder, LLVMIntEQ, remainder, types.i64(0), ""), "")
             valid = LLVMBuildAnd(builder, valid, multiple, "")
-            last = LLVMBuildSDiv(builder, distance, step, "")
+            last = LLVMBuildUDiv(builder, distance, step, "")
         case LLVMIntULT, LLVMIntSLT, LLVMIntUGT, LLVMIntSGT:
             // Ends at the first value at or past the limit: ceil(distance / step), 0 if none.
-            let rounded = LLVMBuildSDiv(builder, LLVMBuildAdd(builder, distance, types.i64(abs(stride) - 1), ""), step, "")
+            let rounded = LLVMBuildUDiv(builder, LLVMBuildAdd(builder, distance, types.i64(abs(stride) - 1), ""), step, "")
             last = LLVMBuildSelect(builder, positive, rounded, types.i64(0), "")
         default:
             // ULE, SLE, UGE, SGE: ends at the first value past the limit: floor(distance / step) + 1.
-            let past = LLVMBuildAdd(builder, LLVMBuildSDiv(builder, distance, step, ""), types.i64(1), "")
+            let past = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, distance, step, ""), types.i64(1), "")
             last = LLVMBuildSelect(builder, nonNegative, past, types.i64(0), "")
         }
         // The counter at that iteration stays within the comparison's range (no wrap before it).
@@ -939,6 +903,10 @@ private struct LoopCandidate {
         return (LLVMBuildAdd(builder, last, types.i64(1), "")!, valid)
     }
 
+    private var emptyNode: LLVMValueRef {
+        LLVMMetadataAsValue(context.llvmContext, LLVMMDNodeInContext2(context.llvmContext, nil, 0))
+    }
+
     /// The current byte size of memory 0: instance->memories[0]->size_bytes.
     private func loadMemorySize(_ types: IRTypes) -> LLVMValueRef {
         let instance = LLVMGetParam(versioner.function, 0)!
@@ -949,31 +917,32 @@ private struct LoopCandidate {
             LLVMSetAlignment(value, 8)
             return value
         }
+        // The pointers never change (LLVM may hoist them); the size is runtime data, which no
+        // store to linear memory changes (LLVM may hoist it out of loops without calls).
         let memories = load(types.pointer, instance, RuntimeABI.InstanceOffset.memories, "memories")
         let memory = load(types.pointer, memories, 0, "memory0.descriptor")
-        return load(types.int64, memory, RuntimeABI.MemoryOffset.sizeBytes, "memory0.size")
+        let size = load(types.int64, memory, RuntimeABI.MemoryOffset.sizeBytes, "memory0.size")
+        for pointer in [memories, memory] { LLVMSetMetadata(pointer, context.invariantLoadKind, emptyNode) }
+        for value in [memories, memory, size] { LLVMSetMetadata(value, context.tbaaKind, context.runtimeDataTag) }
+        return size
     }
 
-    /// How many iterations from the start keep the group's accesses in bounds (file comment).
-    private func iterationCount(
-        of group: AccessGroup, base: LLVMValueRef, memorySize: LLVMValueRef, _ types: IRTypes
+    /// Whether all of a counted loop's iterations keep the group's accesses in bounds: the lowest
+    /// and highest bytes at the first and last iteration (N ≥ 1; when the trip count's formula does
+    /// not hold, the result does not matter and the arithmetic may wrap).
+    private func isInBounds(
+        _ group: AccessGroup, base: LLVMValueRef, tripCount: LLVMValueRef, memorySize: LLVMValueRef, _ types: IRTypes
     ) -> LLVMValueRef {
-        let low = LLVMBuildAdd(builder, base, types.i64(group.lowestConstant), "")!
-        let high = LLVMBuildAdd(builder, base, types.i64(group.highestEnd), "")!
+        let stride = group.variable.stride
+        let travelled = LLVMBuildMul(
+            builder, LLVMBuildSub(builder, tripCount, types.i64(1), ""), types.i64(stride), "")!
+        var low = LLVMBuildAdd(builder, base, types.i64(group.lowestConstant), "")!
+        var high = LLVMBuildAdd(builder, base, types.i64(group.highestEnd), "")!
+        if stride > 0 { high = LLVMBuildAdd(builder, high, travelled, "")! }
+        if stride < 0 { low = LLVMBuildAdd(builder, low, travelled, "")! }
         let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, low, types.i64(0), "")!
         let highInBounds = LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, "")!
-        let inBounds = LLVMBuildAnd(builder, lowInBounds, highInBounds, "")!
-        let stride = group.variable.stride
-        let count: LLVMValueRef
-        if stride > 0 {
-            let room = LLVMBuildSub(builder, memorySize, high, "")!
-            count = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, room, types.i64(stride), ""), types.i64(1), "")!
-        } else if stride < 0 {
-            count = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, low, types.i64(-stride), ""), types.i64(1), "")!
-        } else {
-            count = types.i64(Int64.max)
-        }
-        return LLVMBuildSelect(builder, inBounds, count, types.i64(0), "")!
+        return LLVMBuildAnd(builder, lowInBounds, highInBounds, "")!
     }
 }
 

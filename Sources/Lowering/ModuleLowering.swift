@@ -59,13 +59,15 @@ public final class LoweredModule {
     public let module: LLVMModuleRef
     /// Its context.
     public let context: LLVMContextRef
-    /// The TBAA tag of linear-memory accesses (LoopVersioning tells them from instance data).
+    /// The TBAA tags of linear-memory accesses and of runtime data (LoopVersioning tells them apart).
     let linearMemoryTag: LLVMValueRef?
+    let runtimeDataTag: LLVMValueRef?
 
-    init(module: LLVMModuleRef, context: LLVMContextRef, linearMemoryTag: LLVMValueRef?) {
+    init(module: LLVMModuleRef, context: LLVMContextRef, linearMemoryTag: LLVMValueRef?, runtimeDataTag: LLVMValueRef?) {
         self.module = module
         self.context = context
         self.linearMemoryTag = linearMemoryTag
+        self.runtimeDataTag = runtimeDataTag
     }
 
     deinit {
@@ -128,7 +130,8 @@ public final class ModuleLowering {
 
     /// Hands the LLVM module and its context over.
     public func takeModule() -> LoweredModule {
-        let result = LoweredModule(module: llvmModule!, context: context, linearMemoryTag: linearMemoryTBAA)
+        let result = LoweredModule(
+            module: llvmModule!, context: context, linearMemoryTag: linearMemoryTBAA, runtimeDataTag: builder.runtimeDataTag)
         llvmModule = nil
         return result
     }
