@@ -139,4 +139,49 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0].prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]))
     }
+
+    /// `y[i] += x[i]` for i in [0, n), f64: (param $y i32) (param $x i32) (param $n i32) (local $i i32).
+    static let addArraysLoop: [UInt8] = {
+        func element(_ array: UInt8) -> [UInt8] { [0x20, array, 0x20, 0x03, 0x41, 0x03, 0x74, 0x6A] }
+        let body: [UInt8] = [0x03, 0x40] + element(0) + element(0) + [0x2B, 0x03, 0x00] + element(1)
+            + [0x2B, 0x03, 0x00, 0xA0, 0x39, 0x03, 0x00]
+            + [0x20, 0x03, 0x41, 0x01, 0x6A, 0x22, 0x03, 0x20, 0x02, 0x49, 0x0D, 0x00, 0x0B]
+        return moduleWithFunction(params: [0x7F, 0x7F, 0x7F], locals: [[0x01, 0x7F]], body: body, memory: true)
+    }()
+
+    /// Optimised IR of `bytes` at -O2, with or without loop versioning.
+    func optimizedIR(_ bytes: [UInt8], loopVersioning: Bool) throws -> String {
+        let module = try validateModule(bytes)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-versioning-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = CompileOptions()
+        options.loopVersioning = loopVersioning
+        options.llvmIROutput = directory.appendingPathComponent("m.ll").path
+        try Compiler.compileObject(
+            module, loweringOptions: LoweringOptions(), options: options, objectPath: directory.appendingPathComponent("m.o").path)
+        return try String(contentsOfFile: options.llvmIROutput!, encoding: .utf8)
+    }
+
+    @Test func aCountedLoopInBoundsGetsAVectorizedCopyWithoutTrapPoints() throws {
+        let versioned = try optimizedIR(Self.addArraysLoop, loopVersioning: true)
+        // The copy: vector loads and stores of doubles, chosen by the trip count and bounds check.
+        #expect(versioned.contains("x double>"))
+        #expect(versioned.contains("%fast.trips"))
+        #expect(versioned.contains("%memory0.size"))
+        // The original loop, with its trap points, for the iterations that would fault.
+        #expect(versioned.contains("asm sideeffect"))
+        let original = try optimizedIR(Self.addArraysLoop, loopVersioning: false)
+        #expect(!original.contains("x double>"))
+        #expect(!original.contains("fast.trips"))
+    }
+
+    @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
+        // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
+        let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]
+        let ir = try optimizedIR(moduleWithFunction(params: [i32], body: body, memory: true), loopVersioning: true)
+        #expect(!ir.contains("fast.trips"))
+        #expect(ir.contains("asm sideeffect"))
+    }
 }
+
