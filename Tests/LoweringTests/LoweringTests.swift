@@ -167,20 +167,20 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         let versioned = try optimizedIR(Self.addArraysLoop, loopVersioning: true)
         // The copy: vector loads and stores of doubles, chosen by the trip count and bounds check.
         #expect(versioned.contains("x double>"))
-        #expect(versioned.contains("%fast.trips"))
+        #expect(versioned.contains("%fast."))
         #expect(versioned.contains("%memory0.size"))
         // The original loop, with its trap points, for the iterations that would fault.
         #expect(versioned.contains("asm sideeffect"))
         let original = try optimizedIR(Self.addArraysLoop, loopVersioning: false)
         #expect(!original.contains("x double>"))
-        #expect(!original.contains("fast.trips"))
+        #expect(!original.contains("%fast."))
     }
 
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]
         let ir = try optimizedIR(moduleWithFunction(params: [i32], body: body, memory: true), loopVersioning: true)
-        #expect(!ir.contains("fast.trips"))
+        #expect(!ir.contains("%fast."))
         #expect(ir.contains("asm sideeffect"))
     }
 }
