@@ -89,9 +89,14 @@ extension ModuleLowering {
                 ? .faultingStore : .otherEffect
         }
         if LLVMIsACallInst(instruction) != nil {
-            // Intrinsics (llvm.fshl, llvm.minimum, ...) are pure operations here.
+            // Intrinsics (llvm.fshl, llvm.minimum, ...) are pure operations here, except
+            // llvm.memmove and llvm.memset (memory.copy and memory.fill, checked before: they do
+            // not fault, but they store).
             let callee = LLVMGetCalledValue(instruction)!
-            return LLVMIsAFunction(callee) != nil && LLVMGetIntrinsicID(callee) != 0 ? .none : .otherEffect
+            guard LLVMIsAFunction(callee) != nil, LLVMGetIntrinsicID(callee) != 0 else { return .otherEffect }
+            var length = 0
+            let name = String(cString: LLVMGetValueName2(callee, &length))
+            return name.hasPrefix("llvm.mem") ? .otherEffect : .none
         }
         return LLVMIsATerminatorInst(instruction) != nil ? .otherEffect : .none
     }

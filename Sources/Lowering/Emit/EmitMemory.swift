@@ -102,15 +102,50 @@ extension FunctionLowering {
     mutating func visitMemoryCopy(destinationMemory: UInt32, sourceMemory: UInt32) throws(WasmParserError) {
         guard isReachable else { return }
         let (destination, source, count) = popThree()
-        moduleLowering.callBuiltin(
-            "w2n_memory_copy", builder: builder,
-            [instance, builder.i32(destinationMemory), builder.i32(sourceMemory), destination, source, count])
+        guard destinationMemory == 0, sourceMemory == 0 else {
+            moduleLowering.callBuiltin(
+                "w2n_memory_copy", builder: builder,
+                [instance, builder.i32(destinationMemory), builder.i32(sourceMemory), destination, source, count])
+            return
+        }
+        // Inline: both ranges checked first (nothing is written when either is out of bounds),
+        // then llvm.memmove, which LLVM expands for small constant counts.
+        let length = builder.zext(count, types.i64)
+        trapUnlessInBounds(destination, length)
+        trapUnlessInBounds(source, length)
+        let call = LLVMBuildMemMove(builder.builder, memoryAddress(destination), 1, memoryAddress(source), 1, length)!
+        tagLinearMemoryAccess(call)
     }
 
     mutating func visitMemoryFill(memory: UInt32) throws(WasmParserError) {
         guard isReachable else { return }
         let (destination, value, count) = popThree()
-        moduleLowering.callBuiltin("w2n_memory_fill", builder: builder, [instance, builder.i32(memory), destination, value, count])
+        guard memory == 0 else {
+            moduleLowering.callBuiltin(
+                "w2n_memory_fill", builder: builder, [instance, builder.i32(memory), destination, value, count])
+            return
+        }
+        let length = builder.zext(count, types.i64)
+        trapUnlessInBounds(destination, length)
+        let call = LLVMBuildMemSet(builder.builder, memoryAddress(destination), builder.trunc(value, types.i8), length, 1)!
+        tagLinearMemoryAccess(call)
+    }
+
+    /// The native address of byte `index` of memory 0.
+    func memoryAddress(_ index: LLVMValueRef) -> LLVMValueRef {
+        builder.byteOffset(memoryBase!, builder.zext(index, types.i64), "effective")
+    }
+
+    /// Traps ("out of bounds memory access") unless bytes [index, index + length) lie in memory 0,
+    /// whose current size is runtime data (`memory.grow` changes it).
+    mutating func trapUnlessInBounds(_ index: LLVMValueRef, _ length: LLVMValueRef) {
+        let memories = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
+        let descriptor = builder.loadPointer(memories, offset: 0, "memory0.descriptor", invariant: true)
+        let sizeAddress = builder.byteOffset(descriptor, RuntimeABI.MemoryOffset.sizeBytes)
+        let size = builder.load(types.i64, sizeAddress, "memory0.size", align: 8)
+        if let tag = builder.runtimeDataTag { LLVMSetMetadata(size, moduleLowering.tbaaKind, tag) }
+        let end = LLVMBuildAdd(builder.builder, builder.zext(index, types.i64), length, "end")!
+        trap(if: LLVMBuildICmp(builder.builder, LLVMIntUGT, end, size, "out.of.bounds")!, .outOfBoundsMemory)
     }
 
     mutating func popThree() -> (LLVMValueRef, LLVMValueRef, LLVMValueRef) {
