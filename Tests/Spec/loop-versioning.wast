@@ -106,6 +106,19 @@
       (i32.add (i32x4.extract_lane 0 (local.get $sum)) (i32x4.extract_lane 1 (local.get $sum)))
       (i32.add (i32x4.extract_lane 2 (local.get $sum)) (i32x4.extract_lane 3 (local.get $sum)))))
 
+;; Both sides of the exit test move: reverse the words [p, p + 4n) in place (i < j).
+  (func (export "reverse") (param $p i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $t i32)
+    (local.set $j (i32.sub (local.get $n) (i32.const 1)))
+    (loop $l
+      (local.set $t (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+      (i32.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+        (i32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+      (i32.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (local.get $t))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+      (br_if $l (i32.lt_s (local.get $i) (local.get $j)))))
+
   (func (export "grow") (param $pages i32) (result i32) (memory.grow (local.get $pages)))
   (func (export "byte") (param $p i32) (result i32) (i32.load8_u (local.get $p)))
   (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
@@ -212,6 +225,20 @@
 (assert_return (invoke "set_word" (i32.const 4044) (i32.const 3)))
 (assert_return (invoke "sum_vectors" (i32.const 4000) (i32.const 3)) (i32.const 6))
 (assert_trap (invoke "sum_vectors" (i32.const 65504) (i32.const 3)) "out of bounds memory access")
+
+;; reverse: 5 words; then a range whose top lies past the memory (the first load of word j traps).
+(assert_return (invoke "set_word" (i32.const 5000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 5004) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 5008) (i32.const 3)))
+(assert_return (invoke "set_word" (i32.const 5012) (i32.const 4)))
+(assert_return (invoke "set_word" (i32.const 5016) (i32.const 5)))
+(assert_return (invoke "reverse" (i32.const 5000) (i32.const 5)))
+(assert_return (invoke "word" (i32.const 5000)) (i32.const 5))
+(assert_return (invoke "word" (i32.const 5004)) (i32.const 4))
+(assert_return (invoke "word" (i32.const 5008)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 5016)) (i32.const 1))
+(assert_trap (invoke "reverse" (i32.const 65500) (i32.const 20)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65500)) (i32.const 0x09090909))
 
 ;; After memory.grow the same loops reach further. The vectors at 65504: 0x09 bytes (fill_forever)
 ;; up to 65527, then 0, 0 (axpy's 4.0 at 65528), then 0x02 bytes up to 65539 (fill below).
