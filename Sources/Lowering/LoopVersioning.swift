@@ -38,10 +38,11 @@
 // scalar evolution understands (a zero-extended 32-bit sum it does not), so the loop vectorizer
 // can work on them.
 //
-// Not versioned (measured, bench/compute): loops with several blocks, and loops without a counted
-// exit (run while n < K, K from the memory size, then hand over to the original loop): the checks
-// cost more than the lost trap points on short loops (fannkuch-redux, sort) and such loops do not
-// vectorize anyway.
+// Not versioned (measured, bench/compute): loops with several blocks; loops without a counted
+// exit (run while n < K, K from the memory size, then hand over to the original loop); loops whose
+// exit test compares two moving values (`i < j`, i rising and j falling). On short loops the checks
+// cost more than the trap points (fannkuch-redux's flips: 20-40% slower, sort), and such loops do
+// not vectorize anyway.
 
 import CLLVM
 
