@@ -69,22 +69,18 @@ private let initializeTargets: Void = {
     LLVMInitializeAArch64Target()
     LLVMInitializeAArch64TargetMC()
     LLVMInitializeAArch64AsmPrinter()
-    // LLVM's command-line options, once per process: x86 branches do not cross or end at 32-byte
-    // boundaries (Intel's mitigation for the JCC erratum of Skylake-derived CPUs, which many
-    // cluster nodes run; on the AMD Zen 4 development machine it also keeps the bytecode
-    // interpreter benchmark's dispatch branch from a 1.5x slowdown that depended on code layout,
-    // bench/compute). W2N_LLVM_OPTIONS adds more, for experiments (e.g. "-align-loops=64").
-    var arguments = ["wasm2native", "-x86-branches-within-32B-boundaries"]
+    // W2N_LLVM_OPTIONS: LLVM's own command-line options, for experiments (e.g. "-align-loops=64").
+    // (-x86-branches-within-32B-boundaries steadies the interp benchmark on this machine, but its
+    // assembler relaxation made a 4.5 MB module take over 15 minutes instead of 80 s.)
     if let options = ProcessInfo.processInfo.environment["W2N_LLVM_OPTIONS"] {
-        arguments += options.split(separator: " ").map(String.init)
-    }
-    var pointers = arguments.map { strdup($0) }
-    pointers.withUnsafeMutableBufferPointer { buffer in
-        buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) {
-            LLVMParseCommandLineOptions(Int32($0.count), $0.baseAddress, nil)
+        var pointers = (["wasm2native"] + options.split(separator: " ").map(String.init)).map { strdup($0) }
+        pointers.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) {
+                LLVMParseCommandLineOptions(Int32($0.count), $0.baseAddress, nil)
+            }
         }
+        pointers.forEach { free($0) }
     }
-    pointers.forEach { free($0) }
 }()
 
 /// An LLVM target machine.
