@@ -46,16 +46,6 @@
 
 import CLLVM
 
-/// What loop versioning did to a module.
-public struct LoopVersioningStatistics: Sendable, Equatable {
-    /// Innermost loops that contain trap points.
-    public var loopsWithTrapPoints = 0
-    /// Of those, loops that got a fast copy.
-    public var versionedLoops = 0
-
-    public init() {}
-}
-
 /// Gives loops whose accesses stay in bounds a copy without trap points (see above).
 public enum LoopVersioning {
     /// Loops with more instructions than this are not copied (code size).
@@ -63,11 +53,8 @@ public enum LoopVersioning {
 
     /// Versions the loops of every function of `lowered`. The IR must be in loop-simplify and LCSSA
     /// form (Codegen runs LLVM's `loop-simplify,lcssa` first).
-    public static func run(on lowered: LoweredModule) -> LoopVersioningStatistics {
-        var statistics = LoopVersioningStatistics()
-        guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else {
-            return statistics
-        }
+    public static func run(on lowered: LoweredModule) {
+        guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else { return }
         let builder = LLVMCreateBuilderInContext(lowered.context)!
         defer { LLVMDisposeBuilder(builder) }
         let context = VersioningContext(
@@ -77,11 +64,10 @@ public enum LoopVersioning {
         var function = LLVMGetFirstFunction(lowered.module)
         while let current = function {
             if LLVMCountBasicBlocks(current) > 0, LLVMCountParams(current) > 0 {
-                FunctionVersioner(function: current, context: context).run(&statistics)
+                FunctionVersioner(function: current, context: context).run()
             }
             function = LLVMGetNextFunction(current)
         }
-        return statistics
     }
 }
 
@@ -94,7 +80,6 @@ private struct VersioningContext {
     let dataLayout: LLVMTargetDataRef
     var tbaaKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "tbaa", 4) }
     var invariantLoadKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "invariant.load", 14) }
-    var loopKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "llvm.loop", 9) }
 }
 
 /// An affine 32-bit value of a loop: Σ coefficient·zext(leaf) + constant + n·stride, computed
@@ -246,16 +231,11 @@ private final class FunctionVersioner {
         self.context = context
     }
 
-    func run(_ statistics: inout LoopVersioningStatistics) {
+    func run() {
         buildControlFlowGraph()
         for loop in innermostLoops() {
             var candidate = LoopCandidate(versioner: self, loop: loop)
-            guard candidate.hasTrapPoints() else { continue }
-            statistics.loopsWithTrapPoints += 1
-            if candidate.analyze() {
-                candidate.version()
-                statistics.versionedLoops += 1
-            }
+            if candidate.hasTrapPoints() && candidate.analyze() { candidate.version() }
         }
     }
 
@@ -675,7 +655,7 @@ private struct LoopCandidate {
 
     // MARK: Transformation
 
-    /// Adds the fast copy, the check in the preheader and the hand-over to the original loop.
+    /// Adds the fast copy and the check in the preheader that chooses between it and the original.
     mutating func version() {
         for access in accesses {
             let start = access.variable.constant
@@ -704,7 +684,8 @@ private struct LoopCandidate {
         let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.int64, "")!
         // The trip count N and whether its formula holds; the copy runs when it does and all N
         // iterations are in bounds.
-        var (tripCount, enter) = self.tripCount(of: countedExit, types)
+        let (tripCount, valid) = self.tripCount(of: countedExit, types)
+        var enter = valid
         LLVMSetValueName2(tripCount, "fast.trips", 10)
         var groupPointers: [LLVMValueRef] = []
         for group in groups {
@@ -792,7 +773,6 @@ private struct LoopCandidate {
         let goesOn = LLVMBuildICmp(builder, LLVMIntNE, nextIteration, tripCount, "")
         LLVMBuildCondBr(builder, goesOn, fastHeader, exitTarget)
         LLVMInstructionEraseFromParent(latchBranch)
-        LLVMSetMetadata(LLVMGetBasicBlockTerminator(fastLatch), context.loopKind, nil)
 
         // Exit blocks get the copy's values on its edges (LCSSA phis).
         for block in bodyBlocks {
