@@ -55,11 +55,13 @@ public enum LoopVersioning {
     /// form (Codegen runs LLVM's `loop-simplify,lcssa` first).
     public static func run(on lowered: LoweredModule) {
         guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else { return }
-        let builder = LLVMCreateBuilderInContext(lowered.context)!
-        defer { LLVMDisposeBuilder(builder) }
+        let builderRef = LLVMCreateBuilderInContext(lowered.context)!
+        defer { LLVMDisposeBuilder(builderRef) }
+        var builder = IRBuilder(builder: builderRef, types: TypeCache(context: lowered.context), module: lowered.module)
+        builder.tbaaKind = LLVMGetMDKindIDInContext(lowered.context, "tbaa", 4)
+        builder.runtimeDataTag = runtimeDataTag
         let context = VersioningContext(
-            llvmContext: lowered.context, builder: builder, linearMemoryTag: linearMemoryTag,
-            runtimeDataTag: runtimeDataTag,
+            llvmContext: lowered.context, irBuilder: builder, linearMemoryTag: linearMemoryTag,
             dataLayout: LLVMGetModuleDataLayout(lowered.module))
         var function = LLVMGetFirstFunction(lowered.module)
         while let current = function {
@@ -74,11 +76,13 @@ public enum LoopVersioning {
 /// What the pass needs of the module.
 private struct VersioningContext {
     let llvmContext: LLVMContextRef
-    let builder: LLVMBuilderRef
+    /// Builds the preheader's loads the way Lowering does (runtime-data tags, invariant pointers).
+    let irBuilder: IRBuilder
     let linearMemoryTag: LLVMValueRef
-    let runtimeDataTag: LLVMValueRef
     let dataLayout: LLVMTargetDataRef
-    var tbaaKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "tbaa", 4) }
+    var builder: LLVMBuilderRef { irBuilder.builder }
+    var types: TypeCache { irBuilder.types }
+    var tbaaKind: UInt32 { irBuilder.tbaaKind }
     var invariantLoadKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "invariant.load", 14) }
 }
 
@@ -208,127 +212,49 @@ extension LLVMIntPredicate {
     var isSigned: Bool { [LLVMIntSGT, LLVMIntSGE, LLVMIntSLT, LLVMIntSLE].contains(self) }
 }
 
-/// A natural loop, by block indices.
-private struct NaturalLoop {
-    let header: Int
-    let latch: Int
-    let body: Set<Int>
-}
-
 private final class FunctionVersioner {
     let function: LLVMValueRef
     let context: VersioningContext
     var builder: LLVMBuilderRef { context.builder }
-    /// Reachable blocks in reverse post-order; `index` maps back.
-    var blocks: [LLVMBasicBlockRef] = []
-    var index: [LLVMBasicBlockRef: Int] = [:]
-    var successors: [[Int]] = []
-    var predecessors: [[Int]] = []
-    var immediateDominator: [Int] = []
 
     init(function: LLVMValueRef, context: VersioningContext) {
         self.function = function
         self.context = context
     }
 
+    /// Versions the function's single-block loops (blocks that branch to themselves; the only
+    /// loops this pass takes, see the file comment), found before any copy is added.
     func run() {
-        buildControlFlowGraph()
-        for loop in innermostLoops() {
-            var candidate = LoopCandidate(versioner: self, loop: loop)
+        var loops: [LLVMBasicBlockRef] = []
+        var block = LLVMGetFirstBasicBlock(function)
+        while let current = block {
+            if successors(of: current).contains(current) { loops.append(current) }
+            block = LLVMGetNextBasicBlock(current)
+        }
+        for loop in loops {
+            var candidate = LoopCandidate(versioner: self, block: loop)
             if candidate.hasTrapPoints() && candidate.analyze() { candidate.version() }
         }
     }
 
-    // MARK: - Control flow
-
-    private func successorBlocks(of block: LLVMBasicBlockRef) -> [LLVMBasicBlockRef] {
+    func successors(of block: LLVMBasicBlockRef) -> [LLVMBasicBlockRef] {
         guard let terminator = LLVMGetBasicBlockTerminator(block) else { return [] }
         return (0..<LLVMGetNumSuccessors(terminator)).map { LLVMGetSuccessor(terminator, $0)! }
     }
 
-    private func buildControlFlowGraph() {
-        // Reverse post-order by an iterative depth-first walk from the entry.
-        let entry = LLVMGetEntryBasicBlock(function)!
-        var visited: Set<LLVMBasicBlockRef> = [entry]
-        var postOrder: [LLVMBasicBlockRef] = []
-        var stack: [(LLVMBasicBlockRef, [LLVMBasicBlockRef], Int)] = [(entry, successorBlocks(of: entry), 0)]
-        while !stack.isEmpty {
-            let (block, next, position) = stack[stack.count - 1]
-            if position < next.count {
-                stack[stack.count - 1].2 += 1
-                let successor = next[position]
-                if visited.insert(successor).inserted { stack.append((successor, successorBlocks(of: successor), 0)) }
-            } else {
-                postOrder.append(block)
-                stack.removeLast()
+    /// The blocks whose terminators branch to `block` (its uses), each once.
+    func predecessors(of block: LLVMBasicBlockRef) -> [LLVMBasicBlockRef] {
+        var result: [LLVMBasicBlockRef] = []
+        var use = LLVMGetFirstUse(LLVMBasicBlockAsValue(block))
+        while let current = use {
+            if let user = LLVMGetUser(current), LLVMIsATerminatorInst(user) != nil,
+                let source = LLVMGetInstructionParent(user), !result.contains(source)
+            {
+                result.append(source)
             }
+            use = LLVMGetNextUse(current)
         }
-        blocks = postOrder.reversed()
-        for (i, block) in blocks.enumerated() { index[block] = i }
-        successors = blocks.map { successorBlocks(of: $0).map { index[$0]! } }
-        predecessors = Array(repeating: [], count: blocks.count)
-        for (i, targets) in successors.enumerated() {
-            for target in targets where !predecessors[target].contains(i) { predecessors[target].append(i) }
-        }
-        // Dominators (Cooper, Harvey and Kennedy), on reverse post-order indices.
-        immediateDominator = Array(repeating: -1, count: blocks.count)
-        immediateDominator[0] = 0
-        var changed = true
-        while changed {
-            changed = false
-            for b in 1..<blocks.count {
-                var candidate = -1
-                for p in predecessors[b] where immediateDominator[p] != -1 {
-                    candidate = candidate == -1 ? p : intersect(p, candidate)
-                }
-                if candidate != immediateDominator[b] {
-                    immediateDominator[b] = candidate
-                    changed = true
-                }
-            }
-        }
-    }
-
-    private func intersect(_ a: Int, _ b: Int) -> Int {
-        var (a, b) = (a, b)
-        while a != b {
-            while a > b { a = immediateDominator[a] }
-            while b > a { b = immediateDominator[b] }
-        }
-        return a
-    }
-
-    private func dominates(_ a: Int, _ b: Int) -> Bool {
-        var b = b
-        while b != a {
-            if b == 0 { return false }
-            b = immediateDominator[b]
-        }
-        return true
-    }
-
-    /// Natural loops with one latch that contain no other loop's header.
-    private func innermostLoops() -> [NaturalLoop] {
-        var latches: [Int: [Int]] = [:]
-        var headers: [Int] = []
-        for (source, targets) in successors.enumerated() {
-            for target in targets where dominates(target, source) {
-                if latches[target] == nil { headers.append(target) }
-                latches[target, default: []].append(source)
-            }
-        }
-        let headerSet = Set(headers)
-        return headers.compactMap { header in
-            let sources = latches[header]!
-            guard sources.count == 1 else { return nil }
-            var body: Set<Int> = [header, sources[0]]
-            var work = [sources[0]]
-            while let block = work.popLast(), block != header {
-                for p in predecessors[block] where body.insert(p).inserted { work.append(p) }
-            }
-            guard headerSet.intersection(body) == [header] else { return nil }
-            return NaturalLoop(header: header, latch: sources[0], body: body)
-        }
+        return result
     }
 
     // MARK: - Instructions
@@ -358,18 +284,18 @@ private final class FunctionVersioner {
     }
 }
 
-/// One loop: the analysis, then the transformation.
+/// One loop: the analysis, then the transformation. The loop is one block, its own header and
+/// latch; the copy code below is written for a body of blocks and would take more.
 private struct LoopCandidate {
     let versioner: FunctionVersioner
-    let loop: NaturalLoop
     var context: VersioningContext { versioner.context }
     var builder: LLVMBuilderRef { versioner.builder }
+    var types: TypeCache { context.types }
 
-    /// Body blocks in function order (the copy keeps it).
-    var bodyBlocks: [LLVMBasicBlockRef] = []
-    var bodySet: Set<LLVMBasicBlockRef> = []
-    var header: LLVMBasicBlockRef { versioner.blocks[loop.header] }
-    var latch: LLVMBasicBlockRef { versioner.blocks[loop.latch] }
+    let header: LLVMBasicBlockRef
+    var latch: LLVMBasicBlockRef { header }
+    let bodyBlocks: [LLVMBasicBlockRef]
+    let bodySet: Set<LLVMBasicBlockRef>
     var preheader: LLVMBasicBlockRef!
     /// Header phis that are induction variables: phi → (start, stride).
     var inductionVariables: [LLVMValueRef: (start: LLVMValueRef, stride: Int64)] = [:]
@@ -379,15 +305,11 @@ private struct LoopCandidate {
     /// The latch's exit condition, whose trip count has a formula.
     var countedExit: CountedExit!
 
-    init(versioner: FunctionVersioner, loop: NaturalLoop) {
+    init(versioner: FunctionVersioner, block: LLVMBasicBlockRef) {
         self.versioner = versioner
-        self.loop = loop
-        var block = LLVMGetFirstBasicBlock(versioner.function)
-        while let current = block {
-            if let i = versioner.index[current], loop.body.contains(i) { bodyBlocks.append(current) }
-            block = LLVMGetNextBasicBlock(current)
-        }
-        bodySet = Set(bodyBlocks)
+        self.header = block
+        bodyBlocks = [block]
+        bodySet = [block]
     }
 
     func hasTrapPoints() -> Bool {
@@ -407,10 +329,9 @@ private struct LoopCandidate {
 
     /// Whether the loop meets the conditions (file comment); fills in what `version` needs.
     mutating func analyze() -> Bool {
-        guard loop.body.count == 1 else { return false }
-        let outside = versioner.predecessors[loop.header].filter { !loop.body.contains($0) }
+        let outside = versioner.predecessors(of: header).filter { !bodySet.contains($0) }
         guard outside.count == 1 else { return false }
-        preheader = versioner.blocks[outside[0]]
+        preheader = outside[0]
         guard let preheaderBranch = LLVMGetBasicBlockTerminator(preheader), LLVMIsABranchInst(preheaderBranch) != nil,
             LLVMGetNumSuccessors(preheaderBranch) == 1,
             let latchBranch = LLVMGetBasicBlockTerminator(latch), LLVMIsABranchInst(latchBranch) != nil
@@ -667,36 +588,35 @@ private struct LoopCandidate {
                 groups.append(AccessGroup(variable: access.variable, lowestConstant: start, highestEnd: end))
             }
         }
-        let types = IRTypes(context.llvmContext)
 
         // The preheader: the trip count, and per group its base b and whether it stays in bounds.
         let preheaderBranch = LLVMGetBasicBlockTerminator(preheader)!
         LLVMPositionBuilderBefore(builder, preheaderBranch)
-        let memorySize = loadMemorySize(types)
+        let instance = LLVMGetParam(versioner.function, 0)!
+        let memorySize = context.irBuilder.memorySize(instance)
         // Each group's accesses go through a pointer of its own, memory0 + b made by inttoptr:
         // LLVM then sees one object per group (accesses of a group are apart by constants, which
         // its dependence analysis handles) and checks overlaps between groups at run time. With
         // memory0 as everybody's object it would check every pair of pointers, and the pair of
         // accesses a[i] and a[i + 1] of a loop unrolled by two always overlaps.
-        let memoryBase = LLVMBuildLoad2(builder, types.pointer, LLVMGetParam(versioner.function, 0), "memory0")!
-        LLVMSetMetadata(memoryBase, context.invariantLoadKind, emptyNode)
-        LLVMSetMetadata(memoryBase, context.tbaaKind, context.runtimeDataTag)
-        let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.int64, "")!
+        let memoryBase = context.irBuilder.loadPointer(
+            instance, offset: RuntimeABI.InstanceOffset.memory0, "memory0", invariant: true)
+        let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.i64, "")!
         // The trip count N and whether its formula holds; the copy runs when it does and all N
         // iterations are in bounds.
-        let (tripCount, valid) = self.tripCount(of: countedExit, types)
+        let (tripCount, valid) = self.tripCount(of: countedExit)
         var enter = valid
         LLVMSetValueName2(tripCount, "fast.trips", 10)
         var groupPointers: [LLVMValueRef] = []
         for group in groups {
-            var base = types.i64(0)
+            var base = constant(0)
             for term in group.variable.terms {
-                let extended = LLVMBuildZExt(builder, narrowLeaf(term.leaf), types.int64, "")!
-                base = LLVMBuildAdd(builder, base, LLVMBuildMul(builder, extended, types.i64(term.coefficient), ""), "")
+                let extended = LLVMBuildZExt(builder, narrowLeaf(term.leaf), types.i64, "")!
+                base = LLVMBuildAdd(builder, base, LLVMBuildMul(builder, extended, constant(term.coefficient), ""), "")
             }
             let address = LLVMBuildAdd(builder, memoryAddress, base, "")
-            groupPointers.append(LLVMBuildIntToPtr(builder, address, types.pointer, "fast.base")!)
-            let inBounds = isInBounds(group, base: base, tripCount: tripCount, memorySize: memorySize, types)
+            groupPointers.append(LLVMBuildIntToPtr(builder, address, types.ptr, "fast.base")!)
+            let inBounds = isInBounds(group, base: base, tripCount: tripCount, memorySize: memorySize)
             enter = LLVMBuildAnd(builder, enter, inBounds, "")!
         }
 
@@ -748,24 +668,24 @@ private struct LoopCandidate {
         // pointer + n·stride + its constant (+ memarg offset).
         let firstNonPhi = versioner.instructions(of: fastHeader).first { LLVMIsAPHINode($0) == nil }!
         LLVMPositionBuilderBefore(builder, firstNonPhi)
-        let iteration = LLVMBuildPhi(builder, types.int64, "fast.n")!
+        let iteration = LLVMBuildPhi(builder, types.i64, "fast.n")!
         for access in accesses {
             let copy = map[access.instruction]!
             let group = groups.firstIndex { $0.variable.hasSameVariablePart(as: access.variable) }!
             LLVMPositionBuilderBefore(builder, copy)
             // In bounds: 0 ≤ b + n·stride + constant < 2^32 (the constant may be negative).
-            let travelled = LLVMBuildNSWMul(builder, iteration, types.i64(groups[group].variable.stride), "")
-            let offset = LLVMBuildNSWAdd(builder, travelled, types.i64(access.variable.constant + access.offset), "")
+            let travelled = LLVMBuildNSWMul(builder, iteration, constant(groups[group].variable.stride), "")
+            let offset = LLVMBuildNSWAdd(builder, travelled, constant(access.variable.constant + access.offset), "")
             var indices: [LLVMValueRef?] = [offset]
-            let pointer = LLVMBuildGEP2(builder, types.int8, groupPointers[group], &indices, 1, "")
+            let pointer = LLVMBuildGEP2(builder, types.i8, groupPointers[group], &indices, 1, "")
             LLVMSetOperand(copy, access.pointerOperand, pointer)
         }
 
         // The copy's latch goes on until the iteration number reaches the trip count.
         let latchBranch = LLVMGetBasicBlockTerminator(fastLatch)!
         LLVMPositionBuilderBefore(builder, latchBranch)
-        let nextIteration = LLVMBuildNUWAdd(builder, iteration, types.i64(1), "")!
-        var incomingValues: [LLVMValueRef?] = [types.i64(0), nextIteration]
+        let nextIteration = LLVMBuildNUWAdd(builder, iteration, constant(1), "")!
+        var incomingValues: [LLVMValueRef?] = [constant(0), nextIteration]
         var incomingBlocks: [LLVMBasicBlockRef?] = [preheader, fastLatch]
         LLVMAddIncoming(iteration, &incomingValues, &incomingBlocks, 2)
         let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
@@ -810,7 +730,7 @@ private struct LoopCandidate {
 
     /// The 32-bit value of `affine` with its stride ignored (at the first iteration), in wrapping
     /// 32-bit arithmetic: the value the IR computes.
-    private func emitInitialValue(_ affine: Affine, _ types: IRTypes) -> LLVMValueRef {
+    private func emitInitialValue(_ affine: Affine) -> LLVMValueRef {
         let int32 = LLVMInt32TypeInContext(context.llvmContext)!
         var value = LLVMConstInt(int32, UInt64(bitPattern: affine.constant), 1)!
         for term in affine.terms {
@@ -823,15 +743,15 @@ private struct LoopCandidate {
     /// The number of iterations N of a counted loop (≥ 1) and whether the formula holds: the
     /// counter goes from x0 by the stride s without leaving the 32-bit range of the comparison
     /// (unsigned or signed) up to the iteration that ends the loop.
-    private func tripCount(of exit: CountedExit, _ types: IRTypes) -> (LLVMValueRef, LLVMValueRef) {
+    private func tripCount(of exit: CountedExit) -> (LLVMValueRef, LLVMValueRef) {
         let signed = exit.predicate.isSigned
         func initialValue(_ value: CountedValue) -> LLVMValueRef {
             switch value {
             case .narrow(let affine):
-                let narrow = emitInitialValue(affine, types)
-                return signed ? LLVMBuildSExt(builder, narrow, types.int64, "")! : LLVMBuildZExt(builder, narrow, types.int64, "")!
-            case .wide(let start, let constant, _):
-                return LLVMBuildAdd(builder, start, types.i64(constant), "")!
+                let narrow = emitInitialValue(affine)
+                return signed ? LLVMBuildSExt(builder, narrow, types.i64, "")! : LLVMBuildZExt(builder, narrow, types.i64, "")!
+            case .wide(let start, let offset, _):
+                return LLVMBuildAdd(builder, start, constant(offset), "")!
             }
         }
         let start = initialValue(exit.counter)
@@ -846,98 +766,63 @@ private struct LoopCandidate {
         }
         var valid = LLVMConstInt(LLVMInt1TypeInContext(context.llvmContext), 1, 0)!
         for value in [start, limit] {
-            let aboveMinimum = LLVMBuildICmp(builder, LLVMIntSGE, value, types.i64(minimum), "")
-            let belowMaximum = LLVMBuildICmp(builder, LLVMIntSLE, value, types.i64(maximum), "")
+            let aboveMinimum = LLVMBuildICmp(builder, LLVMIntSGE, value, constant(minimum), "")
+            let belowMaximum = LLVMBuildICmp(builder, LLVMIntSLE, value, constant(maximum), "")
             valid = LLVMBuildAnd(builder, valid, LLVMBuildAnd(builder, aboveMinimum, belowMaximum, ""), "")
         }
         let stride = exit.stride
-        let step = types.i64(abs(stride))
+        let step = constant(abs(stride))
         // The distance the counter travels towards the limit; negative: the first test ends it.
         let distance = stride > 0 ? LLVMBuildSub(builder, limit, start, "")! : LLVMBuildSub(builder, start, limit, "")!
-        let positive = LLVMBuildICmp(builder, LLVMIntSGT, distance, types.i64(0), "")!
-        let nonNegative = LLVMBuildICmp(builder, LLVMIntSGE, distance, types.i64(0), "")!
+        let positive = LLVMBuildICmp(builder, LLVMIntSGT, distance, constant(0), "")!
+        let nonNegative = LLVMBuildICmp(builder, LLVMIntSGE, distance, constant(0), "")!
         // The iteration n* whose test fails.
         let last: LLVMValueRef
         switch exit.predicate {
         case LLVMIntNE:
             // Ends when the counter equals the limit: the distance must be a multiple of the step.
             let remainder = LLVMBuildURem(builder, distance, step, "")
-            let multiple = LLVMBuildAnd(builder, nonNegative, LLVMBuildICmp(builder, LLVMIntEQ, remainder, types.i64(0), ""), "")
+            let multiple = LLVMBuildAnd(builder, nonNegative, LLVMBuildICmp(builder, LLVMIntEQ, remainder, constant(0), ""), "")
             valid = LLVMBuildAnd(builder, valid, multiple, "")
             last = LLVMBuildUDiv(builder, distance, step, "")
         case LLVMIntULT, LLVMIntSLT, LLVMIntUGT, LLVMIntSGT:
             // Ends at the first value at or past the limit: ceil(distance / step), 0 if none.
-            let rounded = LLVMBuildUDiv(builder, LLVMBuildAdd(builder, distance, types.i64(abs(stride) - 1), ""), step, "")
-            last = LLVMBuildSelect(builder, positive, rounded, types.i64(0), "")
+            let rounded = LLVMBuildUDiv(builder, LLVMBuildAdd(builder, distance, constant(abs(stride) - 1), ""), step, "")
+            last = LLVMBuildSelect(builder, positive, rounded, constant(0), "")
         default:
             // ULE, SLE, UGE, SGE: ends at the first value past the limit: floor(distance / step) + 1.
-            let past = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, distance, step, ""), types.i64(1), "")
-            last = LLVMBuildSelect(builder, nonNegative, past, types.i64(0), "")
+            let past = LLVMBuildAdd(builder, LLVMBuildUDiv(builder, distance, step, ""), constant(1), "")
+            last = LLVMBuildSelect(builder, nonNegative, past, constant(0), "")
         }
         // The counter at that iteration stays within the comparison's range (no wrap before it).
-        let travelled = LLVMBuildMul(builder, last, types.i64(stride), "")
+        let travelled = LLVMBuildMul(builder, last, constant(stride), "")
         let final = LLVMBuildAdd(builder, start, travelled, "")
         let inRange = stride > 0
-            ? LLVMBuildICmp(builder, LLVMIntSLE, final, types.i64(maximum), "")!
-            : LLVMBuildICmp(builder, LLVMIntSGE, final, types.i64(minimum), "")!
+            ? LLVMBuildICmp(builder, LLVMIntSLE, final, constant(maximum), "")!
+            : LLVMBuildICmp(builder, LLVMIntSGE, final, constant(minimum), "")!
         valid = LLVMBuildAnd(builder, valid, inRange, "")
-        return (LLVMBuildAdd(builder, last, types.i64(1), "")!, valid)
-    }
-
-    private var emptyNode: LLVMValueRef {
-        LLVMMetadataAsValue(context.llvmContext, LLVMMDNodeInContext2(context.llvmContext, nil, 0))
-    }
-
-    /// The current byte size of memory 0: instance->memories[0]->size_bytes.
-    private func loadMemorySize(_ types: IRTypes) -> LLVMValueRef {
-        let instance = LLVMGetParam(versioner.function, 0)!
-        func load(_ type: LLVMTypeRef, _ base: LLVMValueRef, _ offset: Int, _ name: String) -> LLVMValueRef {
-            var indices: [LLVMValueRef?] = [types.i64(Int64(offset))]
-            let address = LLVMBuildInBoundsGEP2(builder, types.int8, base, &indices, 1, "")!
-            let value = LLVMBuildLoad2(builder, type, address, name)!
-            LLVMSetAlignment(value, 8)
-            return value
-        }
-        // The pointers never change (LLVM may hoist them); the size is runtime data, which no
-        // store to linear memory changes (LLVM may hoist it out of loops without calls).
-        let memories = load(types.pointer, instance, RuntimeABI.InstanceOffset.memories, "memories")
-        let memory = load(types.pointer, memories, 0, "memory0.descriptor")
-        let size = load(types.int64, memory, RuntimeABI.MemoryOffset.sizeBytes, "memory0.size")
-        for pointer in [memories, memory] { LLVMSetMetadata(pointer, context.invariantLoadKind, emptyNode) }
-        for value in [memories, memory, size] { LLVMSetMetadata(value, context.tbaaKind, context.runtimeDataTag) }
-        return size
+        return (LLVMBuildAdd(builder, last, constant(1), "")!, valid)
     }
 
     /// Whether all of a counted loop's iterations keep the group's accesses in bounds: the lowest
     /// and highest bytes at the first and last iteration (N ≥ 1; when the trip count's formula does
     /// not hold, the result does not matter and the arithmetic may wrap).
     private func isInBounds(
-        _ group: AccessGroup, base: LLVMValueRef, tripCount: LLVMValueRef, memorySize: LLVMValueRef, _ types: IRTypes
+        _ group: AccessGroup, base: LLVMValueRef, tripCount: LLVMValueRef, memorySize: LLVMValueRef
     ) -> LLVMValueRef {
         let stride = group.variable.stride
-        let travelled = LLVMBuildMul(
-            builder, LLVMBuildSub(builder, tripCount, types.i64(1), ""), types.i64(stride), "")!
-        var low = LLVMBuildAdd(builder, base, types.i64(group.lowestConstant), "")!
-        var high = LLVMBuildAdd(builder, base, types.i64(group.highestEnd), "")!
+        let travelled = LLVMBuildMul(builder, LLVMBuildSub(builder, tripCount, constant(1), ""), constant(stride), "")!
+        var low = LLVMBuildAdd(builder, base, constant(group.lowestConstant), "")!
+        var high = LLVMBuildAdd(builder, base, constant(group.highestEnd), "")!
         if stride > 0 { high = LLVMBuildAdd(builder, high, travelled, "")! }
         if stride < 0 { low = LLVMBuildAdd(builder, low, travelled, "")! }
-        let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, low, types.i64(0), "")!
+        let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, low, constant(0), "")!
         let highInBounds = LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, "")!
         return LLVMBuildAnd(builder, lowInBounds, highInBounds, "")!
     }
-}
 
-/// The few LLVM types the pass builds with.
-private struct IRTypes {
-    let int8: LLVMTypeRef
-    let int64: LLVMTypeRef
-    let pointer: LLVMTypeRef
-
-    init(_ context: LLVMContextRef) {
-        int8 = LLVMInt8TypeInContext(context)
-        int64 = LLVMInt64TypeInContext(context)
-        pointer = LLVMPointerTypeInContext(context, 0)
+    /// A 64-bit constant.
+    private func constant(_ value: Int64) -> LLVMValueRef {
+        LLVMConstInt(context.types.i64, UInt64(bitPattern: value), 1)
     }
-
-    func i64(_ value: Int64) -> LLVMValueRef { LLVMConstInt(int64, UInt64(bitPattern: value), 1) }
 }

@@ -139,11 +139,7 @@ extension FunctionLowering {
     /// Traps ("out of bounds memory access") unless bytes [index, index + length) lie in memory 0,
     /// whose current size is runtime data (`memory.grow` changes it).
     mutating func trapUnlessInBounds(_ index: LLVMValueRef, _ length: LLVMValueRef) {
-        let memories = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
-        let descriptor = builder.loadPointer(memories, offset: 0, "memory0.descriptor", invariant: true)
-        let sizeAddress = builder.byteOffset(descriptor, RuntimeABI.MemoryOffset.sizeBytes)
-        let size = builder.load(types.i64, sizeAddress, "memory0.size", align: 8)
-        if let tag = builder.runtimeDataTag { LLVMSetMetadata(size, moduleLowering.tbaaKind, tag) }
+        let size = builder.memorySize(instance)
         let end = LLVMBuildAdd(builder.builder, builder.zext(index, types.i64), length, "end")!
         trap(if: LLVMBuildICmp(builder.builder, LLVMIntUGT, end, size, "out.of.bounds")!, .outOfBoundsMemory)
     }

@@ -140,6 +140,16 @@ struct IRBuilder {
         offset == 0 ? base : byteOffset(base, i64(UInt64(offset)), name)
     }
 
+    /// The current byte size of memory 0 of `instance` (runtime data: `memory.grow` changes it,
+    /// no linear-memory store does).
+    func memorySize(_ instance: LLVMValueRef) -> LLVMValueRef {
+        let memories = loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
+        let descriptor = loadPointer(memories, offset: 0, "memory0.descriptor", invariant: true)
+        let size = load(types.i64, byteOffset(descriptor, RuntimeABI.MemoryOffset.sizeBytes), "memory0.size", align: 8)
+        if let runtimeDataTag { LLVMSetMetadata(size, tbaaKind, runtimeDataTag) }
+        return size
+    }
+
     /// Loads a pointer-sized field at `offset` of a struct at `base`.
     func loadPointer(_ base: LLVMValueRef, offset: Int, _ name: String, invariant: Bool = false) -> LLVMValueRef {
         let value = load(types.ptr, byteOffset(base, offset), name, align: 8)
