@@ -111,8 +111,9 @@ extension FunctionLowering {
         // Inline: both ranges checked first (nothing is written when either is out of bounds),
         // then llvm.memmove, which LLVM expands for small constant counts.
         let length = builder.zext(count, types.i64)
-        trapUnlessInBounds(destination, length)
-        trapUnlessInBounds(source, length)
+        let size = builder.memorySize(instance)
+        trapUnlessInBounds(destination, length, size)
+        trapUnlessInBounds(source, length, size)
         let call = LLVMBuildMemMove(builder.builder, memoryAddress(destination), 1, memoryAddress(source), 1, length)!
         tagLinearMemoryAccess(call)
     }
@@ -126,7 +127,7 @@ extension FunctionLowering {
             return
         }
         let length = builder.zext(count, types.i64)
-        trapUnlessInBounds(destination, length)
+        trapUnlessInBounds(destination, length, builder.memorySize(instance))
         let call = LLVMBuildMemSet(builder.builder, memoryAddress(destination), builder.trunc(value, types.i8), length, 1)!
         tagLinearMemoryAccess(call)
     }
@@ -136,10 +137,9 @@ extension FunctionLowering {
         builder.byteOffset(memoryBase!, builder.zext(index, types.i64), "effective")
     }
 
-    /// Traps ("out of bounds memory access") unless bytes [index, index + length) lie in memory 0,
-    /// whose current size is runtime data (`memory.grow` changes it).
-    mutating func trapUnlessInBounds(_ index: LLVMValueRef, _ length: LLVMValueRef) {
-        let size = builder.memorySize(instance)
+    /// Traps ("out of bounds memory access") unless bytes [index, index + length) lie in memory 0
+    /// of `size` bytes.
+    mutating func trapUnlessInBounds(_ index: LLVMValueRef, _ length: LLVMValueRef, _ size: LLVMValueRef) {
         let end = LLVMBuildAdd(builder.builder, builder.zext(index, types.i64), length, "end")!
         trap(if: LLVMBuildICmp(builder.builder, LLVMIntUGT, end, size, "out.of.bounds")!, .outOfBoundsMemory)
     }
