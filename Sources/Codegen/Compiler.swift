@@ -70,7 +70,10 @@ public enum Compiler {
         var loweringOptions = LoweringOptions()
         loweringOptions.executableConfig = options.config
         loweringOptions.trapUnresolvedImports = options.trapUnresolvedImports
-        let machine = try TargetMachine(target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel)
+        // Position-dependent code when wasm2native links the executable itself (not PIE).
+        let machine = try TargetMachine(
+            target: options.target, cpu: options.cpu, optimizationLevel: options.optimizationLevel,
+            positionIndependent: output == nil)
         let lowered = try lowerAndOptimize(module, loweringOptions: loweringOptions, machine: machine, options: options)
         let llvmModule = lowered.module
         guard let output else {

@@ -69,18 +69,29 @@ private let initializeTargets: Void = {
     LLVMInitializeAArch64Target()
     LLVMInitializeAArch64TargetMC()
     LLVMInitializeAArch64AsmPrinter()
-    // W2N_LLVM_OPTIONS: LLVM's own command-line options, for experiments (e.g. "-align-loops=64").
+    // Innermost loops start at a 64-byte boundary on x86 (LLVM's default is 16): the speed of a
+    // dispatch loop (an interpreter's `br_table` in a loop) otherwise depends on where its header
+    // lands relative to the lines the branch predictor and op cache work in (the same machine
+    // code of bench/compute's interp ran 0.6x-1.4x native, depending on the rest of the module).
+    var options = ["wasm2native", "-x86-experimental-pref-innermost-loop-alignment=6"]
+    // W2N_LLVM_OPTIONS: LLVM's own command-line options, for experiments (e.g. "-align-all-blocks=5").
     // (-x86-branches-within-32B-boundaries steadies the interp benchmark on this machine, but its
     // assembler relaxation made a 4.5 MB module take over 15 minutes instead of 80 s.)
-    if let options = ProcessInfo.processInfo.environment["W2N_LLVM_OPTIONS"] {
-        var pointers = (["wasm2native"] + options.split(separator: " ").map(String.init)).map { strdup($0) }
-        pointers.withUnsafeMutableBufferPointer { buffer in
-            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) {
-                LLVMParseCommandLineOptions(Int32($0.count), $0.baseAddress, nil)
-            }
+    if let extra = ProcessInfo.processInfo.environment["W2N_LLVM_OPTIONS"] {
+        let extraOptions = extra.split(separator: " ").map(String.init)
+        // An option given there replaces the default above (LLVM takes each option once).
+        options.removeAll { option in
+            option.hasPrefix("-") && extraOptions.contains { $0.split(separator: "=").first == option.split(separator: "=").first }
         }
-        pointers.forEach { free($0) }
+        options += extraOptions
     }
+    var pointers = options.map { strdup($0) }
+    pointers.withUnsafeMutableBufferPointer { buffer in
+        buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) {
+            LLVMParseCommandLineOptions(Int32($0.count), $0.baseAddress, nil)
+        }
+    }
+    pointers.forEach { free($0) }
 }()
 
 /// An LLVM target machine.
@@ -88,8 +99,11 @@ final class TargetMachine {
     let machine: LLVMTargetMachineRef
     let target: Target
 
-    /// `cpu` is "baseline", "native" (only for the host target) or an LLVM CPU name.
-    init(target: Target, cpu: String, optimizationLevel: Int) throws(CodegenError) {
+    /// `cpu` is "baseline", "native" (only for the host target) or an LLVM CPU name. Code for
+    /// shared objects and for objects others link must be position independent; code that
+    /// wasm2native links into its static (non-PIE) executables need not be, and is not: absolute
+    /// jump tables and addresses save an instruction or two in dispatch loops.
+    init(target: Target, cpu: String, optimizationLevel: Int, positionIndependent: Bool = true) throws(CodegenError) {
         _ = initializeTargets
         self.target = target
         var llvmTarget: LLVMTargetRef?
@@ -113,7 +127,8 @@ final class TargetMachine {
         }
         guard
             let machine = LLVMCreateTargetMachine(
-                llvmTarget, target.llvmTriple, cpuName, features, level, LLVMRelocPIC, LLVMCodeModelDefault)
+                llvmTarget, target.llvmTriple, cpuName, features, level,
+                positionIndependent ? LLVMRelocPIC : LLVMRelocStatic, LLVMCodeModelDefault)
         else { throw .llvm("cannot create a target machine for \(target.rawValue) (cpu \(cpuName))") }
         self.machine = machine
     }

@@ -65,7 +65,9 @@ public struct CompileCommand: ParsableCommand {
     @Option(name: .customLong("emit-llvm"), help: "Also write the optimised LLVM IR to this file.")
     public var emitLLVM: String?
 
-    @Option(name: .customLong("emit-obj"), help: "Write the object file to this file (without -o: only it).")
+    @Option(
+        name: .customLong("emit-obj"),
+        help: "Write the object file to this file (with -o: the one linked; without -o: only it, position independent).")
     public var emitObject: String?
 
     @Flag(help: "Keep intermediate files next to the output.")

@@ -140,6 +140,46 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(outputs[0].prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]))
     }
 
+    /// The relocations of an x86_64 object, as llvm-readobj prints them.
+    func relocations(of object: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/lib/llvm-19/bin/llvm-readobj")
+        process.arguments = ["--relocations", object]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    @Test func onlyTheObjectOfAnExecutableUsesAbsoluteAddresses() throws {
+        // (param i32) (result i32): a br_table over five blocks returning 17, 3, 55, 42 or 7, which
+        // LLVM turns into a table in read-only data, addressed absolutely or relative to the code.
+        let body: [UInt8] = Array(repeating: [0x02, 0x40], count: 5).flatMap { $0 }
+            + [0x20, 0x00, 0x0E, 0x04, 0x00, 0x01, 0x02, 0x03, 0x04, 0x0B]
+            + [0x41, 0x11, 0x0F, 0x0B, 0x41, 0x03, 0x0F, 0x0B, 0x41, 0x37, 0x0F, 0x0B, 0x41, 0x2A, 0x0F, 0x0B, 0x41, 0x07]
+        let code = [0x00] + body + [0x0B]
+        let bytes = header + section(1, vector([[0x60, 0x01, i32, 0x01, i32]])) + section(3, vector([[0x00]]))
+            + section(7, vector([name("choose") + [0x00, 0x00]])) + section(10, vector([uleb(UInt64(code.count)) + code]))
+        let module = try validateModule(bytes)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-relocation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = CompileOptions()
+        options.target = .x86_64Linux
+        // Only the object (for the user to link, maybe into a PIE): position independent.
+        options.objectOutput = directory.appendingPathComponent("alone.o").path
+        try Compiler.compileExecutable(module, output: nil, options: options)
+        let alone = try relocations(of: options.objectOutput!)
+        #expect(alone.contains("R_X86_64_PC32") || alone.contains("R_X86_64_PLT32"))
+        #expect(!alone.contains("R_X86_64_32S"))
+        // The object wasm2native links into its (non-PIE) executable: absolute addresses.
+        options.objectOutput = directory.appendingPathComponent("linked.o").path
+        try Compiler.compileExecutable(module, output: directory.appendingPathComponent("app").path, options: options)
+        #expect(try relocations(of: options.objectOutput!).contains("R_X86_64_32S"))
+    }
+
     /// `y[i] += x[i]` for i in [0, n), f64: (param $y i32) (param $x i32) (param $n i32) (local $i i32).
     static let addArraysLoop: [UInt8] = {
         func element(_ array: UInt8) -> [UInt8] { [0x20, array, 0x20, 0x03, 0x41, 0x03, 0x74, 0x6A] }
