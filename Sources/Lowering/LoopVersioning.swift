@@ -14,10 +14,12 @@
 //   which holds when x does not wrap around before the loop ends (checked at run time);
 // - every linear-memory access has an address of the form
 //
-//       memory0 + zext(i32 v) + c        v = Σ coefficient·leaf + constant + n·stride
+//       memory0 + w + zext(i32 v) + c        v = Σ coefficient·leaf + constant + n·stride
 //
-//   (leaves: values from outside the loop; c: the memarg offset), and every other load or store
-//   is tagged as instance data, globals or tables, which cannot fault;
+//   (leaves: values from outside the loop; c: the memarg offset; w: none, or one 64-bit value
+//   from outside the loop, which is how LLVM writes an outer loop's 32-bit address arithmetic
+//   once it has widened it), and every other load or store is tagged as instance data, globals or
+//   tables, which cannot fault;
 // - it calls nothing but trap points and intrinsics without pointer operands (so memory cannot
 //   grow while it runs, and nothing observable happens in it);
 // - its values are used after it only by phis of its exit blocks (LCSSA, which Codegen forms
@@ -31,7 +33,13 @@
 // b = Σ coefficient·zext(leaf), its lowest constant cMin and highest end eMax (constant +
 // memarg offset + access size), in 64-bit arithmetic, with size = the memory's current byte size
 // (at most 2^32): for n = 0 and n = N - 1, b + cMin + n·stride ≥ 0 (no wrap below zero) and
-// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above).
+// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above). With a wide part
+// w, the first test leaves w out (it is about v) and the second adds it, and w must be below 2^40.
+//
+// When a group keeps one address through the loop (stride 0, like `b[i]` in n-body's inner loop
+// over j) and the loop stores, the copy also requires that no written group overlaps another's
+// bytes, and its accesses carry an alias scope per group: LLVM then keeps that address's value
+// in a register for the whole loop instead of storing and reloading it every iteration.
 //
 // In the fast copy each group's accesses go through a pointer of its own, memory0 + b, and an
 // access is at that pointer + n·stride + its constant: 64-bit affine addresses, which LLVM's
@@ -84,6 +92,8 @@ private struct VersioningContext {
     var types: TypeCache { irBuilder.types }
     var tbaaKind: UInt32 { irBuilder.tbaaKind }
     var invariantLoadKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "invariant.load", 14) }
+    var aliasScopeKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "alias.scope", 11) }
+    var noAliasKind: UInt32 { LLVMGetMDKindIDInContext(llvmContext, "noalias", 7) }
 }
 
 /// An affine 32-bit value of a loop: Σ coefficient·zext(leaf) + constant + n·stride, computed
@@ -138,12 +148,15 @@ private struct Affine {
     }
 }
 
-/// A linear-memory access of a loop: its address is root + zext(variable) + offset.
+/// A linear-memory access of a loop: its address is root + wide + zext(variable) + offset.
 private struct LinearAccess {
     let instruction: LLVMValueRef
     let pointerOperand: UInt32
     let root: LLVMValueRef
     let variable: Affine
+    /// A 64-bit value from outside the loop added as it is (LLVM widens an outer loop's 32-bit
+    /// address arithmetic when it proves it cannot wrap), or nil.
+    let wide: LLVMValueRef?
     let offset: Int64
     let size: Int64
 }
@@ -152,8 +165,15 @@ private struct LinearAccess {
 /// copy and one bounds check.
 private struct AccessGroup {
     var variable: Affine
+    var wide: LLVMValueRef?
     var lowestConstant: Int64
     var highestEnd: Int64
+    /// Whether the loop stores through the group.
+    var isWritten: Bool
+
+    func contains(_ access: LinearAccess) -> Bool {
+        wide == access.wide && variable.hasSameVariablePart(as: access.variable)
+    }
 }
 
 /// A loop that goes on while `counter predicate limit`, `limit` invariant.
@@ -216,6 +236,8 @@ private final class FunctionVersioner {
     let function: LLVMValueRef
     let context: VersioningContext
     var builder: LLVMBuilderRef { context.builder }
+    /// Alias-scope domains made so far (one per loop whose groups got scopes), for unique names.
+    var scopeDomains = 0
 
     init(function: LLVMValueRef, context: VersioningContext) {
         self.function = function
@@ -453,14 +475,14 @@ private struct LoopCandidate {
             else { return false }
             let pointerOperand: UInt32 = isLoad ? 0 : 1
             let pointer = LLVMGetOperand(instruction, pointerOperand)!
-            if let (root, variable, offset) = address(pointer) {
+            if let (root, variable, wide, offset) = address(pointer) {
                 let type = isLoad ? LLVMTypeOf(instruction)! : LLVMTypeOf(LLVMGetOperand(instruction, 0))!
                 let size = Int64(LLVMStoreSizeOfType(context.dataLayout, type))
                 guard offset >= 0, offset <= Affine.constantLimit else { return false }
                 accesses.append(
                     LinearAccess(
                         instruction: instruction, pointerOperand: pointerOperand, root: root, variable: variable,
-                        offset: offset, size: size))
+                        wide: wide, offset: offset, size: size))
                 return true
             }
             // Not a recognizable linear-memory access: only data that cannot fault may stay.
@@ -486,46 +508,62 @@ private struct LoopCandidate {
         }
     }
 
-    /// A pointer as root (`memory0`) + zext(variable) + offset.
-    private mutating func address(_ pointer: LLVMValueRef) -> (LLVMValueRef, Affine, Int64)? {
-        if versioner.isMemoryBase(pointer) { return (pointer, Affine(), 0) }
+    /// A pointer as root (`memory0`) + wide + zext(variable) + offset.
+    private mutating func address(_ pointer: LLVMValueRef) -> (LLVMValueRef, Affine, LLVMValueRef?, Int64)? {
+        if versioner.isMemoryBase(pointer) { return (pointer, Affine(), nil, 0) }
         guard LLVMIsAGetElementPtrInst(pointer) != nil, LLVMGetNumOperands(pointer) == 2,
-            let (root, variable, offset) = address(LLVMGetOperand(pointer, 0)!)
+            let (root, baseVariable, baseWide, baseOffset) = address(LLVMGetOperand(pointer, 0)!),
+            let index = offsetExpression(LLVMGetOperand(pointer, 1)!)
         else { return nil }
+        var (variable, wide, offset) = (baseVariable, baseWide, baseOffset)
         let elementType = LLVMGetGEPSourceElementType(pointer)!
         let elementSize = Int64(LLVMABISizeOfType(context.dataLayout, elementType))
-        guard let (indexVariable, indexOffset) = offsetExpression(LLVMGetOperand(pointer, 1)!) else { return nil }
-        if let indexVariable {
-            guard elementSize == 1, variable.terms.isEmpty, variable.constant == 0, variable.stride == 0 else {
-                return nil
-            }
-            return (root, indexVariable, offset + indexOffset)
+        if index.variable != nil || index.wide != nil {
+            guard elementSize == 1 else { return nil }
         }
-        let scaled = indexOffset.multipliedReportingOverflow(by: elementSize)
+        if let indexVariable = index.variable {
+            guard variable.terms.isEmpty, variable.constant == 0, variable.stride == 0 else { return nil }
+            variable = indexVariable
+        }
+        if let indexWide = index.wide {
+            guard wide == nil else { return nil }
+            wide = indexWide
+        }
+        let scaled = index.constant.multipliedReportingOverflow(by: elementSize)
         guard !scaled.overflow, abs(scaled.partialValue) <= Affine.constantLimit else { return nil }
-        return (root, variable, offset + scaled.partialValue)
+        offset += scaled.partialValue
+        guard abs(offset) <= Affine.constantLimit else { return nil }
+        return (root, variable, wide, offset)
     }
 
-    /// A 64-bit offset as zext(variable) + constant (at most one zero-extended 32-bit part).
-    private mutating func offsetExpression(_ value: LLVMValueRef) -> (Affine?, Int64)? {
+    /// A 64-bit offset as wide + zext(variable) + constant: at most one zero-extended 32-bit
+    /// part, and at most one other 64-bit value from outside the loop.
+    private mutating func offsetExpression(
+        _ value: LLVMValueRef
+    ) -> (variable: Affine?, wide: LLVMValueRef?, constant: Int64)? {
         if LLVMIsAConstantInt(value) != nil {
             let constant = LLVMConstIntGetSExtValue(value)
-            return abs(constant) <= Affine.constantLimit ? (nil, constant) : nil
+            return abs(constant) <= Affine.constantLimit ? (nil, nil, constant) : nil
         }
-        guard LLVMIsAInstruction(value) != nil else { return nil }
-        switch LLVMGetInstructionOpcode(value) {
-        case LLVMZExt:
-            let operand = LLVMGetOperand(value, 0)!
-            guard LLVMGetIntTypeWidth(LLVMTypeOf(operand)) == 32, let variable = affine(operand) else { return nil }
-            return (variable, 0)
-        case LLVMAdd:
-            guard let (a, aOffset) = offsetExpression(LLVMGetOperand(value, 0)!),
-                let (b, bOffset) = offsetExpression(LLVMGetOperand(value, 1)!), a == nil || b == nil
-            else { return nil }
-            return (a ?? b, aOffset + bOffset)
-        default:
-            return nil
+        if LLVMIsAInstruction(value) != nil {
+            switch LLVMGetInstructionOpcode(value) {
+            case LLVMZExt:
+                let operand = LLVMGetOperand(value, 0)!
+                guard LLVMGetIntTypeWidth(LLVMTypeOf(operand)) == 32, let variable = affine(operand) else { return nil }
+                return (variable, nil, 0)
+            case LLVMAdd:
+                guard let a = offsetExpression(LLVMGetOperand(value, 0)!),
+                    let b = offsetExpression(LLVMGetOperand(value, 1)!),
+                    a.variable == nil || b.variable == nil, a.wide == nil || b.wide == nil
+                else { break }
+                return (a.variable ?? b.variable, a.wide ?? b.wide, a.constant + b.constant)
+            default:
+                break
+            }
         }
+        // Any other value from outside the loop (not a constant expression) is a wide part.
+        guard !isInLoop(value), LLVMIsAConstant(value) == nil, isInteger(value, width: 64) else { return nil }
+        return (nil, value, 0)
     }
 
     /// A 32-bit value as an affine function of the iteration number, or nil.
@@ -581,11 +619,16 @@ private struct LoopCandidate {
         for access in accesses {
             let start = access.variable.constant
             let end = access.variable.constant + access.offset + access.size
-            if let i = groups.firstIndex(where: { $0.variable.hasSameVariablePart(as: access.variable) }) {
+            let isStore = LLVMIsAStoreInst(access.instruction) != nil
+            if let i = groups.firstIndex(where: { $0.contains(access) }) {
                 groups[i].lowestConstant = min(groups[i].lowestConstant, start)
                 groups[i].highestEnd = max(groups[i].highestEnd, end)
+                groups[i].isWritten = groups[i].isWritten || isStore
             } else {
-                groups.append(AccessGroup(variable: access.variable, lowestConstant: start, highestEnd: end))
+                groups.append(
+                    AccessGroup(
+                        variable: access.variable, wide: access.wide, lowestConstant: start, highestEnd: end,
+                        isWritten: isStore))
             }
         }
 
@@ -608,17 +651,24 @@ private struct LoopCandidate {
         var enter = valid
         LLVMSetValueName2(tripCount, "fast.trips", 10)
         var groupPointers: [LLVMValueRef] = []
+        var ranges: [(low: LLVMValueRef, high: LLVMValueRef)] = []
         for group in groups {
-            var base = constant(0)
+            var narrowBase = constant(0)
             for term in group.variable.terms {
                 let extended = LLVMBuildZExt(builder, narrowLeaf(term.leaf), types.i64, "")!
-                base = LLVMBuildAdd(builder, base, LLVMBuildMul(builder, extended, constant(term.coefficient), ""), "")
+                narrowBase = LLVMBuildAdd(
+                    builder, narrowBase, LLVMBuildMul(builder, extended, constant(term.coefficient), ""), "")
             }
+            let base = group.wide.map { LLVMBuildAdd(builder, narrowBase, $0, "")! } ?? narrowBase
             let address = LLVMBuildAdd(builder, memoryAddress, base, "")
             groupPointers.append(LLVMBuildIntToPtr(builder, address, types.ptr, "fast.base")!)
-            let inBounds = isInBounds(group, base: base, tripCount: tripCount, memorySize: memorySize)
+            let (inBounds, range) = isInBounds(
+                group, narrowBase: narrowBase, base: base, tripCount: tripCount, memorySize: memorySize)
             enter = LLVMBuildAnd(builder, enter, inBounds, "")!
+            ranges.append(range)
         }
+        // Groups that the copy may treat as separate objects (alias scopes): see `disjointGroups`.
+        let scopes = disjointGroups(ranges: ranges, enter: &enter)
 
         // The copy.
         var map: [LLVMValueRef: LLVMValueRef] = [:]
@@ -671,7 +721,7 @@ private struct LoopCandidate {
         let iteration = LLVMBuildPhi(builder, types.i64, "fast.n")!
         for access in accesses {
             let copy = map[access.instruction]!
-            let group = groups.firstIndex { $0.variable.hasSameVariablePart(as: access.variable) }!
+            let group = groups.firstIndex { $0.contains(access) }!
             LLVMPositionBuilderBefore(builder, copy)
             // In bounds: 0 ≤ b + n·stride + constant < 2^32 (the constant may be negative).
             let travelled = LLVMBuildNSWMul(builder, iteration, constant(groups[group].variable.stride), "")
@@ -679,6 +729,16 @@ private struct LoopCandidate {
             var indices: [LLVMValueRef?] = [offset]
             let pointer = LLVMBuildGEP2(builder, types.i8, groupPointers[group], &indices, 1, "")
             LLVMSetOperand(copy, access.pointerOperand, pointer)
+            if let scopes {
+                // Apart from the groups it was checked against: those of which one is written.
+                let others = scopes.indices.filter {
+                    $0 != group && (groups[$0].isWritten || groups[group].isWritten)
+                }
+                LLVMSetMetadata(copy, context.aliasScopeKind, metadataList([scopes[group]]))
+                if !others.isEmpty {
+                    LLVMSetMetadata(copy, context.noAliasKind, metadataList(others.map { scopes[$0] }))
+                }
+            }
         }
 
         // The copy's latch goes on until the iteration number reaches the trip count.
@@ -806,19 +866,71 @@ private struct LoopCandidate {
 
     /// Whether all of a counted loop's iterations keep the group's accesses in bounds: the lowest
     /// and highest bytes at the first and last iteration (N ≥ 1; when the trip count's formula does
-    /// not hold, the result does not matter and the arithmetic may wrap).
+    /// not hold, the result does not matter and the arithmetic may wrap). The 32-bit part must not
+    /// wrap below zero (low ≥ 0, measured without the wide part) nor above 2^32 (implied by
+    /// high ≤ size, since the wide part is not negative: checked below 2^40, so nothing overflows).
+    /// Also returns the bytes the group touches, [low, high) from memory0.
     private func isInBounds(
-        _ group: AccessGroup, base: LLVMValueRef, tripCount: LLVMValueRef, memorySize: LLVMValueRef
-    ) -> LLVMValueRef {
+        _ group: AccessGroup, narrowBase: LLVMValueRef, base: LLVMValueRef, tripCount: LLVMValueRef,
+        memorySize: LLVMValueRef
+    ) -> (LLVMValueRef, (low: LLVMValueRef, high: LLVMValueRef)) {
         let stride = group.variable.stride
         let travelled = LLVMBuildMul(builder, LLVMBuildSub(builder, tripCount, constant(1), ""), constant(stride), "")!
+        var narrowLow = LLVMBuildAdd(builder, narrowBase, constant(group.lowestConstant), "")!
         var low = LLVMBuildAdd(builder, base, constant(group.lowestConstant), "")!
         var high = LLVMBuildAdd(builder, base, constant(group.highestEnd), "")!
         if stride > 0 { high = LLVMBuildAdd(builder, high, travelled, "")! }
-        if stride < 0 { low = LLVMBuildAdd(builder, low, travelled, "")! }
-        let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, low, constant(0), "")!
-        let highInBounds = LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, "")!
-        return LLVMBuildAnd(builder, lowInBounds, highInBounds, "")!
+        if stride < 0 {
+            narrowLow = LLVMBuildAdd(builder, narrowLow, travelled, "")!
+            low = LLVMBuildAdd(builder, low, travelled, "")!
+        }
+        let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, narrowLow, constant(0), "")!
+        var inBounds = LLVMBuildAnd(builder, lowInBounds, LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, ""), "")!
+        if let wide = group.wide {
+            let small = LLVMBuildICmp(builder, LLVMIntULE, wide, constant(1 << 40), "")
+            inBounds = LLVMBuildAnd(builder, inBounds, small, "")!
+        }
+        return (inBounds, (low, high))
+    }
+
+    /// When a group stays at one address (stride 0) and the loop writes memory, the copy is worth
+    /// more if LLVM knows the groups apart: it can then keep that address's value in a register
+    /// for the whole loop (LICM) instead of loading and storing it every iteration. Then the copy
+    /// also requires that no written group overlaps another group's bytes (a check per pair), and
+    /// this returns an alias scope per group, which the copy's accesses carry. Otherwise nil.
+    private func disjointGroups(
+        ranges: [(low: LLVMValueRef, high: LLVMValueRef)], enter: inout LLVMValueRef
+    ) -> [LLVMMetadataRef]? {
+        guard groups.count >= 2, groups.count <= Self.maximumScopedGroups,
+            groups.contains(where: { $0.variable.stride == 0 }), groups.contains(where: \.isWritten)
+        else { return nil }
+        for g in groups.indices {
+            for h in groups.indices where h > g && (groups[g].isWritten || groups[h].isWritten) {
+                let before = LLVMBuildICmp(builder, LLVMIntSLE, ranges[g].high, ranges[h].low, "")
+                let after = LLVMBuildICmp(builder, LLVMIntSLE, ranges[h].high, ranges[g].low, "")
+                enter = LLVMBuildAnd(builder, enter, LLVMBuildOr(builder, before, after, ""), "")!
+            }
+        }
+        let llvmContext = context.llvmContext
+        func string(_ text: String) -> LLVMMetadataRef { LLVMMDStringInContext2(llvmContext, text, text.utf8.count) }
+        var nameLength = 0
+        let functionName = String(cString: LLVMGetValueName2(versioner.function, &nameLength))
+        versioner.scopeDomains += 1
+        let domainName = "w2n.fast \(functionName) \(versioner.scopeDomains)"
+        var domainOperands: [LLVMMetadataRef?] = [string(domainName)]
+        let domain = LLVMMDNodeInContext2(llvmContext, &domainOperands, 1)!
+        return groups.indices.map { g in
+            var operands: [LLVMMetadataRef?] = [string("\(domainName) group \(g)"), domain]
+            return LLVMMDNodeInContext2(llvmContext, &operands, 2)!
+        }
+    }
+
+    /// Pairs of groups the check compares grow with the square of their number.
+    static let maximumScopedGroups = 8
+
+    private func metadataList(_ nodes: [LLVMMetadataRef]) -> LLVMValueRef {
+        var operands: [LLVMMetadataRef?] = nodes
+        return LLVMMetadataAsValue(context.llvmContext, LLVMMDNodeInContext2(context.llvmContext, &operands, operands.count))
     }
 
     /// A 64-bit constant.

@@ -216,6 +216,26 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(!original.contains("%fast."))
     }
 
+    @Test func anAddressThatStaysBesideMovingOnesIsKeptInARegisterInTheCopy() throws {
+        // (param $k i32) (param $base i32) (param $n i32) (local $j i32):
+        // loop: mem[k] += mem[base + 4j]; j += 1; br_if j < n
+        let body: [UInt8] = [
+            0x03, 0x40, 0x20, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x20, 0x01, 0x20, 0x03, 0x41, 0x02, 0x74, 0x6A,
+            0x28, 0x02, 0x00, 0x6A, 0x36, 0x02, 0x00, 0x20, 0x03, 0x41, 0x01, 0x6A, 0x22, 0x03, 0x20, 0x02, 0x49,
+            0x0D, 0x00, 0x0B,
+        ]
+        let bytes = moduleWithFunction(params: [i32, i32, i32], locals: [[0x01, i32]], body: body, memory: true)
+        let versioned = try optimizedIR(bytes, loopVersioning: true)
+        // The copy runs only when mem[k] lies apart from the words it adds, and says so with alias
+        // scopes, so LLVM keeps mem[k] in a register through the loop (LICM's ".promoted").
+        #expect(versioned.contains("!alias.scope"))
+        #expect(versioned.contains("!noalias"))
+        #expect(versioned.contains(".promoted"))
+        let original = try optimizedIR(bytes, loopVersioning: false)
+        #expect(!original.contains("!alias.scope"))
+        #expect(!original.contains(".promoted"))
+    }
+
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]

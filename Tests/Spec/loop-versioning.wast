@@ -248,3 +248,103 @@
 (assert_return (invoke "sum_vectors" (i32.const 65504) (i32.const 3)) (i32.const 1010580026))
 (assert_trap (invoke "fill" (i32.const 131070) (i32.const 4) (i32.const 2)) "out of bounds memory access")
 (assert_return (invoke "byte" (i32.const 131071)) (i32.const 2))
+
+;; Loops with an address that stays the same while they run, beside addresses that move: the copy
+;; keeps that address's value in a register (alias scopes) when the moving accesses provably stay
+;; clear of it, and must not when they overlap it.
+(module
+  (memory (export "memory") 1)
+
+  ;; mem[k] += mem[base + 4j] for j in [0, n): k inside [base, base + 4n) feeds back.
+  (func (export "accumulate_at") (param $k i32) (param $base i32) (param $n i32)
+    (local $j i32)
+    (loop $l
+      (i32.store (local.get $k)
+        (i32.add (i32.load (local.get $k))
+          (i32.load (i32.add (local.get $base) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $j) (local.get $n)))))
+
+  ;; Pairs as in n-body: p[i] += p[j], p[j] += 1 for i < j < n, the inner loop at a fixed p[i].
+  (func (export "pairs") (param $p i32) (param $n i32)
+    (local $i i32) (local $j i32)
+    (loop $outer
+      (local.set $j (i32.add (local.get $i) (i32.const 1)))
+      (block $done
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (loop $inner
+          (i32.store (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))
+            (i32.add (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))
+              (i32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))))
+          (i32.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))
+            (i32.add (i32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 1)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $inner (i32.lt_u (local.get $j) (local.get $n)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (local.get $n)))))
+
+  (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
+  (func (export "set_word") (param $p i32) (param $v i32) (i32.store (local.get $p) (local.get $v)))
+)
+
+(assert_return (invoke "set_word" (i32.const 6000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 6004) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 6008) (i32.const 3)))
+(assert_return (invoke "set_word" (i32.const 6012) (i32.const 4)))
+(assert_return (invoke "set_word" (i32.const 6100) (i32.const 10)))
+;; Apart: 10 + 1 + 2 + 3 + 4.
+(assert_return (invoke "accumulate_at" (i32.const 6100) (i32.const 6000) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 6100)) (i32.const 20))
+;; k is the third word: 3 + 1 + 2, then that word (6) again, then + 4.
+(assert_return (invoke "accumulate_at" (i32.const 6008) (i32.const 6000) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 6008)) (i32.const 16))
+;; k right after the words (now 1, 2, 16, 4), and right before them: apart.
+(assert_return (invoke "accumulate_at" (i32.const 6016) (i32.const 6000) (i32.const 3)))
+(assert_return (invoke "word" (i32.const 6016)) (i32.const 19))
+(assert_return (invoke "accumulate_at" (i32.const 5996) (i32.const 6000) (i32.const 2)))
+(assert_return (invoke "word" (i32.const 5996)) (i32.const 3))
+;; k (7007) overlaps the last word by one byte, so each sum changes the next word read:
+;; 1 + 0x01010101 stored at 7007, then 0x01010102 + 0x02010101.
+(assert_return (invoke "set_word" (i32.const 7000) (i32.const 0x01010101)))
+(assert_return (invoke "set_word" (i32.const 7004) (i32.const 0x01010101)))
+(assert_return (invoke "set_word" (i32.const 7008) (i32.const 0)))
+(assert_return (invoke "accumulate_at" (i32.const 7007) (i32.const 7000) (i32.const 2)))
+(assert_return (invoke "word" (i32.const 7004)) (i32.const 0x03010101))
+(assert_return (invoke "word" (i32.const 7008)) (i32.const 0x30202))
+;; The words run off the end: the first two are added, then it traps.
+(assert_return (invoke "set_word" (i32.const 65528) (i32.const 100)))
+(assert_return (invoke "set_word" (i32.const 65532) (i32.const 200)))
+(assert_trap (invoke "accumulate_at" (i32.const 6100) (i32.const 65528) (i32.const 3)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 6100)) (i32.const 320))
+;; k itself out of bounds: traps before anything is stored.
+(assert_trap (invoke "accumulate_at" (i32.const 65534) (i32.const 6000) (i32.const 4)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65532)) (i32.const 200))
+
+(assert_return (invoke "set_word" (i32.const 8000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 8004) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 8008) (i32.const 3)))
+(assert_return (invoke "set_word" (i32.const 8012) (i32.const 4)))
+(assert_return (invoke "pairs" (i32.const 8000) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 8000)) (i32.const 10))
+(assert_return (invoke "word" (i32.const 8004)) (i32.const 12))
+(assert_return (invoke "word" (i32.const 8008)) (i32.const 11))
+(assert_return (invoke "word" (i32.const 8012)) (i32.const 7))
+(assert_return (invoke "set_word" (i32.const 9000) (i32.const 5)))
+(assert_return (invoke "set_word" (i32.const 9004) (i32.const 0)))
+(assert_return (invoke "set_word" (i32.const 9008) (i32.const 7)))
+(assert_return (invoke "set_word" (i32.const 9012) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 9016) (i32.const 9)))
+(assert_return (invoke "pairs" (i32.const 9000) (i32.const 5)))
+(assert_return (invoke "word" (i32.const 9000)) (i32.const 22))
+(assert_return (invoke "word" (i32.const 9004)) (i32.const 21))
+(assert_return (invoke "word" (i32.const 9008)) (i32.const 23))
+(assert_return (invoke "word" (i32.const 9012)) (i32.const 16))
+(assert_return (invoke "word" (i32.const 9016)) (i32.const 13))
+;; The array runs off the end: traps in the first inner loop after p[i] took p[j] for j < 2.
+(assert_return (invoke "set_word" (i32.const 65524) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 65528) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 65532) (i32.const 3)))
+(assert_trap (invoke "pairs" (i32.const 65524) (i32.const 4)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65524)) (i32.const 6))
+(assert_return (invoke "word" (i32.const 65528)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 65532)) (i32.const 4))
