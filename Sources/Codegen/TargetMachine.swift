@@ -79,9 +79,13 @@ private let initializeTargets: Void = {
     // assembler relaxation made a 4.5 MB module take over 15 minutes instead of 80 s.)
     if let extra = ProcessInfo.processInfo.environment["W2N_LLVM_OPTIONS"] {
         let extraOptions = extra.split(separator: " ").map(String.init)
-        // An option given there replaces the default above (LLVM takes each option once).
+        // An option given there replaces the default above (LLVM takes each option once, spelled
+        // with one dash or two).
+        func name(_ option: String) -> Substring? {
+            option.hasPrefix("-") ? option.drop { $0 == "-" }.split(separator: "=").first : nil
+        }
         options.removeAll { option in
-            option.hasPrefix("-") && extraOptions.contains { $0.split(separator: "=").first == option.split(separator: "=").first }
+            name(option) != nil && extraOptions.contains { name($0) == name(option) }
         }
         options += extraOptions
     }

@@ -33,13 +33,15 @@
 // b = Σ coefficient·zext(leaf), its lowest constant cMin and highest end eMax (constant +
 // memarg offset + access size), in 64-bit arithmetic, with size = the memory's current byte size
 // (at most 2^32): for n = 0 and n = N - 1, b + cMin + n·stride ≥ 0 (no wrap below zero) and
-// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above). With a wide part
-// w, the first test leaves w out (it is about v) and the second adds it, and w must be below 2^40.
+// b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above), and
+// (N - 1)·|stride| ≤ 2^32 (so that the 64-bit products do not wrap). With a wide part w, the
+// first test leaves w out (it is about v) and the second adds it, and w must be below 2^40.
 //
 // When a group keeps one address through the loop (stride 0, like `b[i]` in n-body's inner loop
-// over j) and the loop stores, the copy also requires that no written group overlaps another's
-// bytes, and its accesses carry an alias scope per group: LLVM then keeps that address's value
-// in a register for the whole loop instead of storing and reloading it every iteration.
+// over j) and the loop stores, the copy also requires that group's bytes apart from every other
+// group's where one of the two is written, and its accesses carry an alias scope per group:
+// LLVM then keeps that address's value in a register for the whole loop instead of storing and
+// reloading it every iteration.
 //
 // In the fast copy each group's accesses go through a pointer of its own, memory0 + b, and an
 // access is at that pointer + n·stride + its constant: 64-bit affine addresses, which LLVM's
@@ -730,10 +732,8 @@ private struct LoopCandidate {
             let pointer = LLVMBuildGEP2(builder, types.i8, groupPointers[group], &indices, 1, "")
             LLVMSetOperand(copy, access.pointerOperand, pointer)
             if let scopes {
-                // Apart from the groups it was checked against: those of which one is written.
-                let others = scopes.indices.filter {
-                    $0 != group && (groups[$0].isWritten || groups[group].isWritten)
-                }
+                // Apart from the groups it was checked against.
+                let others = scopes.indices.filter { mustBeApart($0, group) }
                 LLVMSetMetadata(copy, context.aliasScopeKind, metadataList([scopes[group]]))
                 if !others.isEmpty {
                     LLVMSetMetadata(copy, context.noAliasKind, metadataList(others.map { scopes[$0] }))
@@ -869,6 +869,9 @@ private struct LoopCandidate {
     /// not hold, the result does not matter and the arithmetic may wrap). The 32-bit part must not
     /// wrap below zero (low ≥ 0, measured without the wide part) nor above 2^32 (implied by
     /// high ≤ size, since the wide part is not negative: checked below 2^40, so nothing overflows).
+    /// The distance travelled, (N - 1)·stride, must not overflow either (N may be near 2^41 and the
+    /// stride near 2^40, and a product that wraps could pass the test): the check also requires
+    /// N - 1 ≤ 2^32 / |stride|, which every loop that stays in bounds meets.
     /// Also returns the bytes the group touches, [low, high) from memory0.
     private func isInBounds(
         _ group: AccessGroup, narrowBase: LLVMValueRef, base: LLVMValueRef, tripCount: LLVMValueRef,
@@ -886,6 +889,11 @@ private struct LoopCandidate {
         }
         let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, narrowLow, constant(0), "")!
         var inBounds = LLVMBuildAnd(builder, lowInBounds, LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, ""), "")!
+        if stride != 0 {
+            let steps = LLVMBuildSub(builder, tripCount, constant(1), "")
+            let short = LLVMBuildICmp(builder, LLVMIntULE, steps, constant((1 << 32) / abs(stride)), "fast.short")
+            inBounds = LLVMBuildAnd(builder, inBounds, short, "")!
+        }
         if let wide = group.wide {
             let small = LLVMBuildICmp(builder, LLVMIntULE, wide, constant(1 << 40), "")
             inBounds = LLVMBuildAnd(builder, inBounds, small, "")!
@@ -894,22 +902,24 @@ private struct LoopCandidate {
     }
 
     /// When a group stays at one address (stride 0) and the loop writes memory, the copy is worth
-    /// more if LLVM knows the groups apart: it can then keep that address's value in a register
-    /// for the whole loop (LICM) instead of loading and storing it every iteration. Then the copy
-    /// also requires that no written group overlaps another group's bytes (a check per pair), and
-    /// this returns an alias scope per group, which the copy's accesses carry. Otherwise nil.
+    /// more if LLVM knows that group apart from the others: it can then keep that address's value
+    /// in a register for the whole loop (LICM) instead of loading and storing it every iteration.
+    /// Then the copy also requires that such a group's bytes and another group's do not overlap
+    /// where one of the two is written (`mustBeApart`, a check per pair), and this returns an
+    /// alias scope per group, which the copy's accesses carry, and declares them in the preheader
+    /// (so that LLVM gives copies of the loop, e.g. when it unrolls an outer loop, scopes of their
+    /// own: the check holds for one run of the loop). Otherwise nil. Groups that both move are
+    /// left to LLVM, which checks the pairs it needs apart itself (loops that work in place, like
+    /// `a[i] = a[i] * s`, still get the copy).
     private func disjointGroups(
         ranges: [(low: LLVMValueRef, high: LLVMValueRef)], enter: inout LLVMValueRef
     ) -> [LLVMMetadataRef]? {
-        guard groups.count >= 2, groups.count <= Self.maximumScopedGroups,
-            groups.contains(where: { $0.variable.stride == 0 }), groups.contains(where: \.isWritten)
-        else { return nil }
-        for g in groups.indices {
-            for h in groups.indices where h > g && (groups[g].isWritten || groups[h].isWritten) {
-                let before = LLVMBuildICmp(builder, LLVMIntSLE, ranges[g].high, ranges[h].low, "")
-                let after = LLVMBuildICmp(builder, LLVMIntSLE, ranges[h].high, ranges[g].low, "")
-                enter = LLVMBuildAnd(builder, enter, LLVMBuildOr(builder, before, after, ""), "")!
-            }
+        let pairs = groups.indices.flatMap { g in groups.indices.filter { h in h > g && mustBeApart(g, h) }.map { (g, $0) } }
+        guard !pairs.isEmpty, groups.count <= Self.maximumScopedGroups else { return nil }
+        for (g, h) in pairs {
+            let before = LLVMBuildICmp(builder, LLVMIntSLE, ranges[g].high, ranges[h].low, "")
+            let after = LLVMBuildICmp(builder, LLVMIntSLE, ranges[h].high, ranges[g].low, "")
+            enter = LLVMBuildAnd(builder, enter, LLVMBuildOr(builder, before, after, ""), "")!
         }
         let llvmContext = context.llvmContext
         func string(_ text: String) -> LLVMMetadataRef { LLVMMDStringInContext2(llvmContext, text, text.utf8.count) }
@@ -919,10 +929,25 @@ private struct LoopCandidate {
         let domainName = "w2n.fast \(functionName) \(versioner.scopeDomains)"
         var domainOperands: [LLVMMetadataRef?] = [string(domainName)]
         let domain = LLVMMDNodeInContext2(llvmContext, &domainOperands, 1)!
-        return groups.indices.map { g in
+        let scopes = groups.indices.map { g in
             var operands: [LLVMMetadataRef?] = [string("\(domainName) group \(g)"), domain]
             return LLVMMDNodeInContext2(llvmContext, &operands, 2)!
         }
+        let declare = LLVMLookupIntrinsicID("llvm.experimental.noalias.scope.decl", 36)
+        let declaration = LLVMGetIntrinsicDeclaration(context.irBuilder.module, declare, nil, 0)
+        let declarationType = LLVMIntrinsicGetType(llvmContext, declare, nil, 0)
+        for scope in scopes {
+            var arguments: [LLVMValueRef?] = [metadataList([scope])]
+            LLVMBuildCall2(builder, declarationType, declaration, &arguments, 1, "")
+        }
+        return scopes
+    }
+
+    /// Whether the copy requires groups g and h apart: one of them stays at one address and one
+    /// of them is written.
+    private func mustBeApart(_ g: Int, _ h: Int) -> Bool {
+        g != h && (groups[g].variable.stride == 0 || groups[h].variable.stride == 0)
+            && (groups[g].isWritten || groups[h].isWritten)
     }
 
     /// Pairs of groups the check compares grow with the square of their number.

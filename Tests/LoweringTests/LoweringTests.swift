@@ -236,6 +236,22 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(!original.contains(".promoted"))
     }
 
+    @Test func theCopyBoundsItsTripCountByTheStrideSoThatTheCheckCannotWrap() throws {
+        // (param $j i32) (param $n i64) (local $k i64):
+        // loop: mem8[j] = 1; j += 0x1000000; k += 1; br_if k <u n
+        // With n near 2^40, (n - 1)·2^24 wraps in 64 bits to a small number, which alone would pass
+        // the bounds test; the copy also needs n - 1 ≤ 2^32 / 2^24 = 256 (LLVM: n <u 258).
+        let body: [UInt8] = [
+            0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x3A, 0x00, 0x00, 0x20, 0x00, 0x41, 0x80, 0x80, 0x80, 0x08, 0x6A,
+            0x21, 0x00, 0x20, 0x02, 0x42, 0x01, 0x7C, 0x22, 0x02, 0x20, 0x01, 0x54, 0x0D, 0x00, 0x0B,
+        ]
+        let bytes = moduleWithFunction(params: [i32, 0x7E], locals: [[0x01, 0x7E]], body: body, memory: true)
+        let versioned = try optimizedIR(bytes, loopVersioning: true)
+        let bound = versioned.split(separator: "\n").filter { $0.contains("%fast.short = icmp") }
+        #expect(!bound.isEmpty)
+        #expect(bound.allSatisfy { $0.hasSuffix(" 258") || $0.hasSuffix(" 257") })
+    }
+
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]

@@ -283,6 +283,17 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $outer (i32.lt_u (local.get $i) (local.get $n)))))
 
+  ;; dst[i] = src[i] * mem[k] for i in [0, n): only mem[k] must lie apart from dst; dst and src
+  ;; may be the same words, or overlap shifted (then each product feeds the next).
+  (func (export "scale") (param $dst i32) (param $src i32) (param $k i32) (param $n i32)
+    (local $i i32)
+    (loop $l
+      (i32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+        (i32.mul (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+          (i32.load (local.get $k))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+
   (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
   (func (export "set_word") (param $p i32) (param $v i32) (i32.store (local.get $p) (local.get $v)))
 )
@@ -340,7 +351,7 @@
 (assert_return (invoke "word" (i32.const 9008)) (i32.const 23))
 (assert_return (invoke "word" (i32.const 9012)) (i32.const 16))
 (assert_return (invoke "word" (i32.const 9016)) (i32.const 13))
-;; The array runs off the end: traps in the first inner loop after p[i] took p[j] for j < 2.
+;; The array runs off the end: traps in the first inner loop after p[i] took p[j] for j ≤ 2.
 (assert_return (invoke "set_word" (i32.const 65524) (i32.const 1)))
 (assert_return (invoke "set_word" (i32.const 65528) (i32.const 2)))
 (assert_return (invoke "set_word" (i32.const 65532) (i32.const 3)))
@@ -348,3 +359,35 @@
 (assert_return (invoke "word" (i32.const 65524)) (i32.const 6))
 (assert_return (invoke "word" (i32.const 65528)) (i32.const 3))
 (assert_return (invoke "word" (i32.const 65532)) (i32.const 4))
+
+;; In place: 1..8 times 3.
+(assert_return (invoke "set_word" (i32.const 10000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 10004) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 10008) (i32.const 3)))
+(assert_return (invoke "set_word" (i32.const 10012) (i32.const 4)))
+(assert_return (invoke "set_word" (i32.const 10016) (i32.const 5)))
+(assert_return (invoke "set_word" (i32.const 10020) (i32.const 6)))
+(assert_return (invoke "set_word" (i32.const 10024) (i32.const 7)))
+(assert_return (invoke "set_word" (i32.const 10028) (i32.const 8)))
+(assert_return (invoke "set_word" (i32.const 10100) (i32.const 3)))
+(assert_return (invoke "scale" (i32.const 10000) (i32.const 10000) (i32.const 10100) (i32.const 8)))
+(assert_return (invoke "word" (i32.const 10000)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 10016)) (i32.const 15))
+(assert_return (invoke "word" (i32.const 10028)) (i32.const 24))
+;; dst one word after src: each product is the next factor (3, 9, 27, 81, 243).
+(assert_return (invoke "scale" (i32.const 10004) (i32.const 10000) (i32.const 10100) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 10004)) (i32.const 9))
+(assert_return (invoke "word" (i32.const 10008)) (i32.const 27))
+(assert_return (invoke "word" (i32.const 10012)) (i32.const 81))
+(assert_return (invoke "word" (i32.const 10016)) (i32.const 243))
+(assert_return (invoke "word" (i32.const 10020)) (i32.const 18))
+;; mem[k] among the words written: the factor changes from 27 to 81 after the third product.
+(assert_return (invoke "set_word" (i32.const 10200) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 10204) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 10208) (i32.const 3)))
+(assert_return (invoke "set_word" (i32.const 10212) (i32.const 4)))
+(assert_return (invoke "scale" (i32.const 10000) (i32.const 10200) (i32.const 10008) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 10000)) (i32.const 27))
+(assert_return (invoke "word" (i32.const 10004)) (i32.const 54))
+(assert_return (invoke "word" (i32.const 10008)) (i32.const 81))
+(assert_return (invoke "word" (i32.const 10012)) (i32.const 324))
