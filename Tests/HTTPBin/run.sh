@@ -28,7 +28,7 @@ done
 flavors=("$@")
 if [[ ${#flavors[@]} -eq 0 ]]; then
     flavors=(native aot)
-    if "$compiler" run --help 2>/dev/null | grep -q -- "--engine"; then
+    if "$compiler" run --help 2>/dev/null | grep -- "--engine" >/dev/null; then
         flavors+=(interpreter)
     else
         echo "httpbin: no 'wasm2native run --engine interpreter' yet: interpreter flavor skipped"

@@ -415,8 +415,10 @@ else
     for name in "${images[@]}"; do
         case "$name" in oneshot) ref="$oneshot_ref" ;; ticker) ref="$ticker_ref" ;; *) ref="$server_ref" ;; esac
         [[ -f "$work/$name.oci.tar" ]] || continue
+        # (grep without -q reads all of ctr's output: under pipefail, a grep -q that stops at the
+        # first match can kill ctr with SIGPIPE and fail the pipeline.)
         if c images import --all-platforms "$work/$name.oci.tar" >"$work/$name.import.log" 2>&1 &&
-            c images ls -q | grep -qx "$ref"; then
+            c images ls -q | grep -x "$ref" >/dev/null; then
             pass "ctr images import $name.oci.tar ($ref)"
         else
             fail "ctr images import $name" "$(tail -c 400 "$work/$name.import.log")"

@@ -28,7 +28,7 @@ for candidate in "$root/.build-wasi/release/wasm2native" "$root/.build/release/w
 done
 if [[ -z "$flavors" ]]; then
     flavors="native aot"
-    "$compiler" run --help 2>/dev/null | grep -q -- "--engine" && flavors+=" interpreter"
+    "$compiler" run --help 2>/dev/null | grep -- "--engine" >/dev/null && flavors+=" interpreter"
 fi
 specs=()
 for flavor in $flavors; do
