@@ -914,7 +914,9 @@ private struct LoopCandidate {
     private func disjointGroups(
         ranges: [(low: LLVMValueRef, high: LLVMValueRef)], enter: inout LLVMValueRef
     ) -> [LLVMMetadataRef]? {
-        let pairs = groups.indices.flatMap { g in groups.indices.filter { h in h > g && mustBeApart(g, h) }.map { (g, $0) } }
+        let pairs = groups.indices.flatMap { g in
+            groups.indices.filter { h in h > g && mustBeApart(g, h) }.map { h in (g, h) }
+        }
         guard !pairs.isEmpty, groups.count <= Self.maximumScopedGroups else { return nil }
         for (g, h) in pairs {
             let before = LLVMBuildICmp(builder, LLVMIntSLE, ranges[g].high, ranges[h].low, "")
