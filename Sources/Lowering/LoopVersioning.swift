@@ -35,11 +35,12 @@
 // (at most 2^32): for n = 0 and n = N - 1, b + cMin + n·stride ≥ 0 (no wrap below zero) and
 // b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above), and
 // (N - 1)·|stride| ≤ 2^32 (so that the 64-bit products do not wrap). With a wide part w, the
-// first test leaves w out (it is about v) and the second adds it, and w must be below 2^40.
+// first test leaves w out (it is about v) and the second adds it, and w must be at most 2^40.
 //
 // When a group keeps one address through the loop (stride 0, like `b[i]` in n-body's inner loop
-// over j) and the loop stores, the copy also requires that group's bytes apart from every other
-// group's where one of the two is written, and its accesses carry an alias scope per group:
+// over j) and the loop stores, the copy also requires that group's bytes to lie apart from every
+// other group's where one of the two is written, and its accesses carry an alias scope per group
+// (declared in the preheader, so that copies LLVM makes of the loop get scopes of their own):
 // LLVM then keeps that address's value in a register for the whole loop instead of storing and
 // reloading it every iteration.
 //
@@ -868,7 +869,8 @@ private struct LoopCandidate {
     /// and highest bytes at the first and last iteration (N ≥ 1; when the trip count's formula does
     /// not hold, the result does not matter and the arithmetic may wrap). The 32-bit part must not
     /// wrap below zero (low ≥ 0, measured without the wide part) nor above 2^32 (implied by
-    /// high ≤ size, since the wide part is not negative: checked below 2^40, so nothing overflows).
+    /// high ≤ size, since the wide part is not negative: checked to be at most 2^40, so nothing
+    /// overflows).
     /// The distance travelled, (N - 1)·stride, must not overflow either (N may be near 2^41 and the
     /// stride near 2^40, and a product that wraps could pass the test): the check also requires
     /// N - 1 ≤ 2^32 / |stride|, which every loop that stays in bounds meets.
@@ -878,7 +880,8 @@ private struct LoopCandidate {
         memorySize: LLVMValueRef
     ) -> (LLVMValueRef, (low: LLVMValueRef, high: LLVMValueRef)) {
         let stride = group.variable.stride
-        let travelled = LLVMBuildMul(builder, LLVMBuildSub(builder, tripCount, constant(1), ""), constant(stride), "")!
+        let steps = LLVMBuildSub(builder, tripCount, constant(1), "")!
+        let travelled = LLVMBuildMul(builder, steps, constant(stride), "")!
         var narrowLow = LLVMBuildAdd(builder, narrowBase, constant(group.lowestConstant), "")!
         var low = LLVMBuildAdd(builder, base, constant(group.lowestConstant), "")!
         var high = LLVMBuildAdd(builder, base, constant(group.highestEnd), "")!
@@ -890,7 +893,6 @@ private struct LoopCandidate {
         let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, narrowLow, constant(0), "")!
         var inBounds = LLVMBuildAnd(builder, lowInBounds, LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, ""), "")!
         if stride != 0 {
-            let steps = LLVMBuildSub(builder, tripCount, constant(1), "")
             let short = LLVMBuildICmp(builder, LLVMIntULE, steps, constant((1 << 32) / abs(stride)), "fast.short")
             inBounds = LLVMBuildAnd(builder, inBounds, short, "")!
         }
@@ -952,7 +954,8 @@ private struct LoopCandidate {
             && (groups[g].isWritten || groups[h].isWritten)
     }
 
-    /// Pairs of groups the check compares grow with the square of their number.
+    /// The pairs of groups the check compares grow with the number of groups times the number of
+    /// fixed-address ones.
     static let maximumScopedGroups = 8
 
     private func metadataList(_ nodes: [LLVMMetadataRef]) -> LLVMValueRef {
