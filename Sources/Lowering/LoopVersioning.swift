@@ -653,6 +653,7 @@ private struct LoopCandidate {
         let (tripCount, valid) = self.tripCount(of: countedExit)
         var enter = valid
         LLVMSetValueName2(tripCount, "fast.trips", 10)
+        let steps = LLVMBuildSub(builder, tripCount, constant(1), "")!
         var groupPointers: [LLVMValueRef] = []
         var ranges: [(low: LLVMValueRef, high: LLVMValueRef)] = []
         for group in groups {
@@ -666,7 +667,7 @@ private struct LoopCandidate {
             let address = LLVMBuildAdd(builder, memoryAddress, base, "")
             groupPointers.append(LLVMBuildIntToPtr(builder, address, types.ptr, "fast.base")!)
             let (inBounds, range) = isInBounds(
-                group, narrowBase: narrowBase, base: base, tripCount: tripCount, memorySize: memorySize)
+                group, narrowBase: narrowBase, base: base, steps: steps, memorySize: memorySize)
             enter = LLVMBuildAnd(builder, enter, inBounds, "")!
             ranges.append(range)
         }
@@ -732,13 +733,9 @@ private struct LoopCandidate {
             var indices: [LLVMValueRef?] = [offset]
             let pointer = LLVMBuildGEP2(builder, types.i8, groupPointers[group], &indices, 1, "")
             LLVMSetOperand(copy, access.pointerOperand, pointer)
-            if let scopes {
-                // Apart from the groups it was checked against.
-                let others = scopes.indices.filter { mustBeApart($0, group) }
-                LLVMSetMetadata(copy, context.aliasScopeKind, metadataList([scopes[group]]))
-                if !others.isEmpty {
-                    LLVMSetMetadata(copy, context.noAliasKind, metadataList(others.map { scopes[$0] }))
-                }
+            if let tags = scopes?[group] {
+                LLVMSetMetadata(copy, context.aliasScopeKind, tags.scope)
+                LLVMSetMetadata(copy, context.noAliasKind, tags.apartFrom)
             }
         }
 
@@ -873,14 +870,13 @@ private struct LoopCandidate {
     /// overflows).
     /// The distance travelled, (N - 1)·stride, must not overflow either (N may be near 2^41 and the
     /// stride near 2^40, and a product that wraps could pass the test): the check also requires
-    /// N - 1 ≤ 2^32 / |stride|, which every loop that stays in bounds meets.
+    /// N - 1 ≤ 2^32 / |stride|, which every loop that stays in bounds meets. `steps` is N - 1.
     /// Also returns the bytes the group touches, [low, high) from memory0.
     private func isInBounds(
-        _ group: AccessGroup, narrowBase: LLVMValueRef, base: LLVMValueRef, tripCount: LLVMValueRef,
+        _ group: AccessGroup, narrowBase: LLVMValueRef, base: LLVMValueRef, steps: LLVMValueRef,
         memorySize: LLVMValueRef
     ) -> (LLVMValueRef, (low: LLVMValueRef, high: LLVMValueRef)) {
         let stride = group.variable.stride
-        let steps = LLVMBuildSub(builder, tripCount, constant(1), "")!
         let travelled = LLVMBuildMul(builder, steps, constant(stride), "")!
         var narrowLow = LLVMBuildAdd(builder, narrowBase, constant(group.lowestConstant), "")!
         var low = LLVMBuildAdd(builder, base, constant(group.lowestConstant), "")!
@@ -907,19 +903,21 @@ private struct LoopCandidate {
     /// more if LLVM knows that group apart from the others: it can then keep that address's value
     /// in a register for the whole loop (LICM) instead of loading and storing it every iteration.
     /// Then the copy also requires that such a group's bytes and another group's do not overlap
-    /// where one of the two is written (`mustBeApart`, a check per pair), and this returns an
-    /// alias scope per group, which the copy's accesses carry, and declares them in the preheader
-    /// (so that LLVM gives copies of the loop, e.g. when it unrolls an outer loop, scopes of their
-    /// own: the check holds for one run of the loop). Otherwise nil. Groups that both move are
+    /// where one of the two is written (`mustBeApart`, a check per pair), and this returns, for
+    /// each group in such a pair, the metadata its accesses in the copy carry: an alias scope of
+    /// its own and the list of the scopes it was checked against. The scopes are declared in the
+    /// preheader (so that LLVM gives copies of the loop, e.g. when it unrolls an outer loop, scopes
+    /// of their own: the check holds for one run of the loop). Otherwise nil. Groups that both move are
     /// left to LLVM, which checks the pairs it needs apart itself (loops that work in place, like
     /// `a[i] = a[i] * s`, still get the copy).
     private func disjointGroups(
         ranges: [(low: LLVMValueRef, high: LLVMValueRef)], enter: inout LLVMValueRef
-    ) -> [LLVMMetadataRef]? {
+    ) -> [(scope: LLVMValueRef, apartFrom: LLVMValueRef)?]? {
+        guard groups.count <= Self.maximumScopedGroups else { return nil }
         let pairs = groups.indices.flatMap { g in
             groups.indices.filter { h in h > g && mustBeApart(g, h) }.map { h in (g, h) }
         }
-        guard !pairs.isEmpty, groups.count <= Self.maximumScopedGroups else { return nil }
+        guard !pairs.isEmpty else { return nil }
         for (g, h) in pairs {
             let before = LLVMBuildICmp(builder, LLVMIntSLE, ranges[g].high, ranges[h].low, "")
             let after = LLVMBuildICmp(builder, LLVMIntSLE, ranges[h].high, ranges[g].low, "")
@@ -933,18 +931,22 @@ private struct LoopCandidate {
         let domainName = "w2n.fast \(functionName) \(versioner.scopeDomains)"
         var domainOperands: [LLVMMetadataRef?] = [string(domainName)]
         let domain = LLVMMDNodeInContext2(llvmContext, &domainOperands, 1)!
-        let scopes = groups.indices.map { g in
+        let apart = groups.indices.map { g in groups.indices.filter { mustBeApart(g, $0) } }
+        let scopes: [LLVMMetadataRef?] = groups.indices.map { g in
+            guard !apart[g].isEmpty else { return nil }
             var operands: [LLVMMetadataRef?] = [string("\(domainName) group \(g)"), domain]
             return LLVMMDNodeInContext2(llvmContext, &operands, 2)!
         }
         let declare = LLVMLookupIntrinsicID("llvm.experimental.noalias.scope.decl", 36)
         let declaration = LLVMGetIntrinsicDeclaration(context.irBuilder.module, declare, nil, 0)
         let declarationType = LLVMIntrinsicGetType(llvmContext, declare, nil, 0)
-        for scope in scopes {
-            var arguments: [LLVMValueRef?] = [metadataList([scope])]
+        return groups.indices.map { g in
+            guard let scope = scopes[g] else { return nil }
+            let scopeList = metadataList([scope])
+            var arguments: [LLVMValueRef?] = [scopeList]
             LLVMBuildCall2(builder, declarationType, declaration, &arguments, 1, "")
+            return (scopeList, metadataList(apart[g].map { scopes[$0]! }))
         }
-        return scopes
     }
 
     /// Whether the copy requires groups g and h apart: one of them stays at one address and one
