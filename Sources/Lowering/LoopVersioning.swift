@@ -34,8 +34,10 @@
 // memarg offset + access size), in 64-bit arithmetic, with size = the memory's current byte size
 // (at most 2^32): for n = 0 and n = N - 1, b + cMin + n·stride ≥ 0 (no wrap below zero) and
 // b + eMax + n·stride ≤ size (in bounds; then also below 2^32, so no wrap above), and
-// (N - 1)·|stride| ≤ 2^32 (so that the 64-bit products do not wrap). With a wide part w, the
-// first test leaves w out (it is about v) and the second adds it, and w must be at most 2^40.
+// (N - 1)·|stride| ≤ 2^32 (so that the 64-bit products do not wrap; a test needed only when the
+// trip count's own bound times |stride| may pass 2^62). With a wide part w, the first test leaves
+// w out (it is about v) and the second adds it, and w must be at most 2^40. The memory's base and
+// descriptor are loaded once in the entry block; each check reads the size.
 //
 // When a group keeps one address through the loop (stride 0, like `b[i]` in n-body's inner loop
 // over j) and the loop stores, the copy also requires that group's bytes to lie apart from every
@@ -241,6 +243,9 @@ private final class FunctionVersioner {
     var builder: LLVMBuilderRef { context.builder }
     /// Alias-scope domains made so far (one per loop whose groups got scopes), for unique names.
     var scopeDomains = 0
+    /// memory0's base and descriptor, loaded once in the entry block for all the function's checks
+    /// (both are fixed for the instance; the size read through the descriptor is not).
+    private var entryLoads: (base: LLVMValueRef, descriptor: LLVMValueRef)?
 
     init(function: LLVMValueRef, context: VersioningContext) {
         self.function = function
@@ -300,6 +305,22 @@ private final class FunctionVersioner {
         else { return false }
         var length = 0
         return LLVMGetInlineAsmAsmString(callee, &length) != nil && length == 0
+    }
+
+    /// memory0's base and descriptor, loaded at the end of the entry block the first time a loop
+    /// asks (moves the builder): a check in a loop nest then reads only the size, which LLVM may
+    /// hoist (it does not hoist the chain instance → memories → descriptor out of an outer loop
+    /// when the check runs on some of its paths only, n-body's inner loops).
+    func memoryBaseAndDescriptor() -> (base: LLVMValueRef, descriptor: LLVMValueRef) {
+        if let entryLoads { return entryLoads }
+        LLVMPositionBuilderBefore(builder, LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(function))!)
+        let instance = LLVMGetParam(function, 0)!
+        let irBuilder = context.irBuilder
+        let loads = (
+            base: irBuilder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memory0, "memory0", invariant: true),
+            descriptor: irBuilder.memoryDescriptor(instance))
+        entryLoads = loads
+        return loads
     }
 
     /// The load of `memory0` from the instance (the function's first parameter).
@@ -636,17 +657,15 @@ private struct LoopCandidate {
         }
 
         // The preheader: the trip count, and per group its base b and whether it stays in bounds.
+        let (memoryBase, memoryDescriptor) = versioner.memoryBaseAndDescriptor()
         let preheaderBranch = LLVMGetBasicBlockTerminator(preheader)!
         LLVMPositionBuilderBefore(builder, preheaderBranch)
-        let instance = LLVMGetParam(versioner.function, 0)!
-        let memorySize = context.irBuilder.memorySize(instance)
+        let memorySize = context.irBuilder.memorySize(descriptor: memoryDescriptor)
         // Each group's accesses go through a pointer of its own, memory0 + b made by inttoptr:
         // LLVM then sees one object per group (accesses of a group are apart by constants, which
         // its dependence analysis handles) and checks overlaps between groups at run time. With
         // memory0 as everybody's object it would check every pair of pointers, and the pair of
         // accesses a[i] and a[i + 1] of a loop unrolled by two always overlaps.
-        let memoryBase = context.irBuilder.loadPointer(
-            instance, offset: RuntimeABI.InstanceOffset.memory0, "memory0", invariant: true)
         let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.i64, "")!
         // The trip count N and whether its formula holds; the copy runs when it does and all N
         // iterations are in bounds.
@@ -654,6 +673,8 @@ private struct LoopCandidate {
         var enter = valid
         LLVMSetValueName2(tripCount, "fast.trips", 10)
         let steps = LLVMBuildSub(builder, tripCount, constant(1), "")!
+        let maximumSteps: Int64
+        if case .narrow = countedExit.counter { maximumSteps = 1 << 32 } else { maximumSteps = (1 << 41) + 1 }
         var groupPointers: [LLVMValueRef] = []
         var ranges: [(low: LLVMValueRef, high: LLVMValueRef)] = []
         for group in groups {
@@ -667,7 +688,8 @@ private struct LoopCandidate {
             let address = LLVMBuildAdd(builder, memoryAddress, base, "")
             groupPointers.append(LLVMBuildIntToPtr(builder, address, types.ptr, "fast.base")!)
             let (inBounds, range) = isInBounds(
-                group, narrowBase: narrowBase, base: base, steps: steps, memorySize: memorySize)
+                group, narrowBase: narrowBase, base: base, steps: steps, maximumSteps: maximumSteps,
+                memorySize: memorySize)
             enter = LLVMBuildAnd(builder, enter, inBounds, "")!
             ranges.append(range)
         }
@@ -869,12 +891,16 @@ private struct LoopCandidate {
     /// high ≤ size, since the wide part is not negative: checked to be at most 2^40, so nothing
     /// overflows).
     /// The distance travelled, (N - 1)·stride, must not overflow either (N may be near 2^41 and the
-    /// stride near 2^40, and a product that wraps could pass the test): the check also requires
-    /// N - 1 ≤ 2^32 / |stride|, which every loop that stays in bounds meets. `steps` is N - 1.
-    /// Also returns the bytes the group touches, [low, high) from memory0.
+    /// stride near 2^40, and a product that wraps could pass the test). Where the trip count's
+    /// formula holds, N - 1 is at most `maximumSteps` (2^32 with a 32-bit counter, 2^41 + 1 with a
+    /// 64-bit one); when that times |stride| is at most 2^62, low and high stay far from 2^63 (the
+    /// base is below 2^58: fewer than 2^10 terms of at most 2^16·2^32) and the distance needs no
+    /// test. Otherwise the check also requires N - 1 ≤ 2^32 / |stride|, which every loop that stays
+    /// in bounds meets. `steps` is N - 1. Also returns the bytes the group touches, [low, high)
+    /// from memory0.
     private func isInBounds(
         _ group: AccessGroup, narrowBase: LLVMValueRef, base: LLVMValueRef, steps: LLVMValueRef,
-        memorySize: LLVMValueRef
+        maximumSteps: Int64, memorySize: LLVMValueRef
     ) -> (LLVMValueRef, (low: LLVMValueRef, high: LLVMValueRef)) {
         let stride = group.variable.stride
         let travelled = LLVMBuildMul(builder, steps, constant(stride), "")!
@@ -888,7 +914,7 @@ private struct LoopCandidate {
         }
         let lowInBounds = LLVMBuildICmp(builder, LLVMIntSGE, narrowLow, constant(0), "")!
         var inBounds = LLVMBuildAnd(builder, lowInBounds, LLVMBuildICmp(builder, LLVMIntSLE, high, memorySize, ""), "")!
-        if stride != 0 {
+        if abs(stride) > (1 << 62) / maximumSteps {
             let short = LLVMBuildICmp(builder, LLVMIntULE, steps, constant((1 << 32) / abs(stride)), "fast.short")
             inBounds = LLVMBuildAnd(builder, inBounds, short, "")!
         }

@@ -41,6 +41,9 @@ public enum RuntimeABI {
         public static let instance = 16
     }
 
+    /// Size of `struct w2n_memory` (its fields up to `pages`).
+    public static let memoryDescriptorSize = MemoryOffset.pages + 8
+
     /// Size of a global cell (`w2n_value`).
     public static let valueSize = 16
 

@@ -252,6 +252,44 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(bound.allSatisfy { $0.hasSuffix(" 258") || $0.hasSuffix(" 257") })
     }
 
+    /// (param $p i32) (param $n i32): loop: mem32[p] = 1; p += stride; br_if p <u n
+    func storeLoop(strideLEB: [UInt8]) -> [UInt8] {
+        let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x36, 0x02, 0x00, 0x20, 0x00, 0x41] + strideLEB
+            + [0x6A, 0x22, 0x00, 0x20, 0x01, 0x49, 0x0D, 0x00, 0x0B]
+        return moduleWithFunction(params: [i32, i32], body: body, memory: true)
+    }
+
+    @Test func aThirtyTwoBitCounterBoundsTheTripCountWithoutATest() throws {
+        // N - 1 ≤ 2^32 with a 32-bit counter: (N - 1)·4 stays far from 2^63, so no test for it.
+        let small = try optimizedIR(storeLoop(strideLEB: [0x04]), loopVersioning: true)
+        #expect(small.contains("%fast."))
+        #expect(!small.contains("fast.short"))
+        // With a stride of 2^30 + 1 the product may pass 2^62, and the base added to it 2^63.
+        let large = try optimizedIR(storeLoop(strideLEB: [0x81, 0x80, 0x80, 0x80, 0x04]), loopVersioning: true)
+        #expect(large.contains("%fast."))
+        #expect(large.contains("fast.short"))
+    }
+
+    @Test func theChecksOfAFunctionShareOneLoadOfTheMemoryDescriptorInTheEntryBlock() throws {
+        // (param $p i32) (param $n i32) (param $m i32):
+        // loop: if n: (loop: mem32[p] = 1; p += 4; br_if p <u n) end; m -= 1; br_if m
+        let inner: [UInt8] = [
+            0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x36, 0x02, 0x00, 0x20, 0x00, 0x41, 0x04, 0x6A, 0x22, 0x00, 0x20,
+            0x01, 0x49, 0x0D, 0x00, 0x0B,
+        ]
+        let body: [UInt8] = [0x03, 0x40, 0x20, 0x01, 0x04, 0x40] + inner + [0x0B, 0x20, 0x02, 0x41, 0x7F, 0x6A, 0x22, 0x02, 0x0D, 0x00, 0x0B]
+        let ir = try optimizedIR(moduleWithFunction(params: [i32, i32, i32], body: body, memory: true), loopVersioning: true)
+        #expect(ir.contains("%fast."))
+        // The function (w2n.invoke, which inlines it, follows it).
+        let function = ir.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("define internal void @wasm.") }.prefix { $0 != "}" }
+        #expect(function.filter { $0.contains("%memory0.descriptor = load") }.count == 1)
+        // The entry block: from `entry:` to the first empty line.
+        let entry = function.drop { $0 != "entry:" }.prefix { !$0.isEmpty }
+        #expect(entry.contains { $0.contains("%memory0.descriptor = load") })
+        #expect(entry.contains { $0.contains("!dereferenceable") })
+    }
+
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]

@@ -119,6 +119,13 @@
       (local.set $j (i32.sub (local.get $j) (i32.const 1)))
       (br_if $l (i32.lt_s (local.get $i) (local.get $j)))))
 
+  ;; Stride 2^30, the largest whose 32-bit counter needs no bound on the trip count in the check:
+  ;; bytes at p, p + 2^30, ... while below n (unsigned).
+  (func (export "fill_far") (param $p i32) (param $n i32)
+    (loop $l
+      (i32.store8 (local.get $p) (i32.const 6))
+      (br_if $l (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 0x40000000))) (local.get $n)))))
+
   (func (export "grow") (param $pages i32) (result i32) (memory.grow (local.get $pages)))
   (func (export "byte") (param $p i32) (result i32) (i32.load8_u (local.get $p)))
   (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
@@ -239,6 +246,15 @@
 (assert_return (invoke "word" (i32.const 5016)) (i32.const 1))
 (assert_trap (invoke "reverse" (i32.const 65500) (i32.const 20)) "out of bounds memory access")
 (assert_return (invoke "word" (i32.const 65500)) (i32.const 0x09090909))
+
+;; fill_far: one byte; the second iteration is 2^30 further, out of bounds; from 2^32 - 2^30 + 7216
+;; the first store traps (the second would wrap around to 7216).
+(assert_return (invoke "fill_far" (i32.const 6000) (i32.const 6001)))
+(assert_return (invoke "byte" (i32.const 6000)) (i32.const 6))
+(assert_trap (invoke "fill_far" (i32.const 6001) (i32.const -1)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 6001)) (i32.const 6))
+(assert_trap (invoke "fill_far" (i32.const -1073734608) (i32.const -1)) "out of bounds memory access")
+(assert_return (invoke "byte" (i32.const 7216)) (i32.const 0))
 
 ;; After memory.grow the same loops reach further. The vectors at 65504: 0x09 bytes (fill_forever)
 ;; up to 65527, then 0, 0 (axpy's 4.0 at 65528), then 0x02 bytes up to 65539 (fill below).

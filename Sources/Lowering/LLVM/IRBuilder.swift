@@ -143,8 +143,21 @@ struct IRBuilder {
     /// The current byte size of memory 0 of `instance` (runtime data: `memory.grow` changes it,
     /// no linear-memory store does).
     func memorySize(_ instance: LLVMValueRef) -> LLVMValueRef {
+        memorySize(descriptor: memoryDescriptor(instance))
+    }
+
+    /// The `w2n_memory` of memory 0 of `instance`, fixed for the instance; its pointers are marked
+    /// dereferenceable so that LLVM may read through them on paths that did not before.
+    func memoryDescriptor(_ instance: LLVMValueRef) -> LLVMValueRef {
         let memories = loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
+        markDereferenceable(memories, bytes: 8)
         let descriptor = loadPointer(memories, offset: 0, "memory0.descriptor", invariant: true)
+        markDereferenceable(descriptor, bytes: RuntimeABI.memoryDescriptorSize)
+        return descriptor
+    }
+
+    /// The current byte size of the memory of `descriptor` (see `memoryDescriptor`).
+    func memorySize(descriptor: LLVMValueRef) -> LLVMValueRef {
         let size = load(types.i64, byteOffset(descriptor, RuntimeABI.MemoryOffset.sizeBytes), "memory0.size", align: 8)
         if let runtimeDataTag { LLVMSetMetadata(size, tbaaKind, runtimeDataTag) }
         return size
@@ -156,6 +169,22 @@ struct IRBuilder {
         if invariant { markInvariant(value) }
         if let runtimeDataTag { LLVMSetMetadata(value, tbaaKind, runtimeDataTag) }
         return value
+    }
+
+    /// Marks a load of a pointer as giving a pointer to `bytes` readable bytes, 8-byte aligned
+    /// (what a runtime structure's pointer field holds), so that LLVM may load through it
+    /// speculatively.
+    func markDereferenceable(_ load: LLVMValueRef, bytes: Int) {
+        func node(_ value: Int) -> LLVMValueRef {
+            var operands: [LLVMMetadataRef?] = [LLVMValueAsMetadata(i64(UInt64(value)))]
+            return LLVMMetadataAsValue(context, operands.withUnsafeMutableBufferPointer {
+                LLVMMDNodeInContext2(context, $0.baseAddress, 1)
+            })
+        }
+        LLVMSetMetadata(load, LLVMGetMDKindIDInContext(context, "dereferenceable", 15), node(bytes))
+        LLVMSetMetadata(load, LLVMGetMDKindIDInContext(context, "align", 5), node(8))
+        LLVMSetMetadata(load, LLVMGetMDKindIDInContext(context, "nonnull", 7),
+                        LLVMMetadataAsValue(context, LLVMMDNodeInContext2(context, nil, 0)))
     }
 
     /// Marks a load as reading memory that does not change while the function runs.
