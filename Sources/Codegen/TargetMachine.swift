@@ -69,11 +69,15 @@ private let initializeTargets: Void = {
     LLVMInitializeAArch64Target()
     LLVMInitializeAArch64TargetMC()
     LLVMInitializeAArch64AsmPrinter()
-    // Innermost loops start at a 64-byte boundary on x86 (LLVM's default is 16): the speed of a
+    // Innermost loops start at a 32-byte boundary on x86 (LLVM's default is 16): the speed of a
     // dispatch loop (an interpreter's `br_table` in a loop) otherwise depends on where its header
-    // lands relative to the lines the branch predictor and op cache work in (the same machine
-    // code of bench/compute's interp ran 0.6x-1.4x native, depending on the rest of the module).
-    var options = ["wasm2native", "-x86-experimental-pref-innermost-loop-alignment=6"]
+    // lands relative to the 64-byte lines the branch predictor and op cache work in (the same
+    // machine code of bench/compute's interp ran 0.6x-1.4x native, depending on the rest of the
+    // module); a dispatch block of up to 32 bytes then never straddles two lines. 64 bytes did
+    // that too but executes more padding in front of short loops entered by falling through
+    // (callgrind, sort: 62.3 M instructions at 16, 62.6 M at 32, 64.4 M at 64), and measured
+    // slower on interp (bench/README.md).
+    var options = ["wasm2native", "-x86-experimental-pref-innermost-loop-alignment=5"]
     // W2N_LLVM_OPTIONS: LLVM's own command-line options, for experiments (e.g. "-align-all-blocks=5").
     // (-x86-branches-within-32B-boundaries steadies the interp benchmark on this machine, but its
     // assembler relaxation made a 4.5 MB module take over 15 minutes instead of 80 s.)

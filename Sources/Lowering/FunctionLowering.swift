@@ -62,6 +62,9 @@ struct FunctionLowering {
     let instance: LLVMValueRef
     /// Base of memory 0, loaded once in the entry block.
     var memoryBase: LLVMValueRef?
+    /// Memory 0's `w2n_memory`, loaded once in the entry block (deleted by LLVM when unused): its
+    /// size is read from there by bulk-memory bounds checks, `memory.size` and `memory.grow`.
+    var memoryDescriptor: LLVMValueRef?
     var blockCounter = 0
     /// An error the visitor methods could not throw in their own type (see `fail`).
     var loweringError: LoweringError?
@@ -98,6 +101,7 @@ struct FunctionLowering {
         }
         if !module.memoryTypes.isEmpty {
             memoryBase = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memory0, "memory0", invariant: true)
+            memoryDescriptor = builder.memoryDescriptor(instance)
         }
 
         let returnBlock = LLVMAppendBasicBlockInContext(builder.context, function, "return")!

@@ -56,6 +56,23 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(outOfBounds.contains("asm sideeffect"))
     }
 
+    @Test func bulkMemoryChecksReadTheSizeThroughTheDescriptorLoadedAtEntry() throws {
+        // (param $c i32) (param $d i32) (param $s i32) (param $n i32):
+        // if c: memory.copy d s n else: memory.copy s d n; memory.fill d c n; memory.size; drop
+        let copy: (UInt8, UInt8) -> [UInt8] = { [0x20, $0, 0x20, $1, 0x20, 0x03, 0xFC, 0x0A, 0x00, 0x00] }
+        let body: [UInt8] = [0x20, 0x00, 0x04, 0x40] + copy(1, 2) + [0x05] + copy(2, 1)
+            + [0x0B, 0x20, 0x01, 0x20, 0x00, 0x20, 0x03, 0xFC, 0x0B, 0x00, 0x3F, 0x00, 0x1A]
+        let ir = try lowerToIR(moduleWithFunction(params: [i32, i32, i32, i32], body: body, memory: true))
+        // One chain instance → memories → descriptor for the whole function, in its entry block;
+        // each check reads the current size from there.
+        let lines = ir.split(separator: "\n", omittingEmptySubsequences: false)
+        let descriptorLoads = try Regex(#"%memory0\.descriptor[0-9]* = load"#)
+        #expect(lines.filter { $0.contains(descriptorLoads) }.count == 1)
+        #expect(lines.filter { $0.contains("%memory0.size") && $0.contains("= load") }.count == 3)
+        let entry = lines.drop { $0 != "entry:" }.prefix { !$0.isEmpty }
+        #expect(entry.contains { $0.contains("%memory0.descriptor = load") })
+    }
+
     @Test func anAccessAfterACallGetsItsOwnTrapPoint() throws {
         // Two functions of type (param i32) (result i32); function 1: local.get 0 i32.load,
         // local.get 0 call 0 drop, local.get 0 i32.load, i32.add. Function 0 (a callee LLVM may inline) returns 0.

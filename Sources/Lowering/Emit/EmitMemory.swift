@@ -75,8 +75,13 @@ extension FunctionLowering {
 
     mutating func visitMemorySize(memory: UInt32) throws(WasmParserError) {
         guard isReachable else { return }
-        let memories = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
-        let descriptor = builder.loadPointer(memories, offset: 8 * Int(memory), "memory\(memory)", invariant: true)
+        let descriptor: LLVMValueRef
+        if memory == 0 {
+            descriptor = memoryDescriptor!
+        } else {
+            let memories = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
+            descriptor = builder.loadPointer(memories, offset: 8 * Int(memory), "memory\(memory)", invariant: true)
+        }
         push(builder.load(types.i32, builder.byteOffset(descriptor, RuntimeABI.MemoryOffset.pages), "memory.size", align: 4))
     }
 
@@ -111,7 +116,7 @@ extension FunctionLowering {
         // Inline: both ranges checked first (nothing is written when either is out of bounds),
         // then llvm.memmove, which LLVM expands for small constant counts.
         let length = builder.zext(count, types.i64)
-        let size = builder.memorySize(instance)
+        let size = builder.memorySize(descriptor: memoryDescriptor!)
         trapUnlessInBounds(destination, length, size)
         trapUnlessInBounds(source, length, size)
         let call = LLVMBuildMemMove(builder.builder, memoryAddress(destination), 1, memoryAddress(source), 1, length)!
@@ -127,7 +132,7 @@ extension FunctionLowering {
             return
         }
         let length = builder.zext(count, types.i64)
-        trapUnlessInBounds(destination, length, builder.memorySize(instance))
+        trapUnlessInBounds(destination, length, builder.memorySize(descriptor: memoryDescriptor!))
         let call = LLVMBuildMemSet(builder.builder, memoryAddress(destination), builder.trunc(value, types.i8), length, 1)!
         tagLinearMemoryAccess(call)
     }

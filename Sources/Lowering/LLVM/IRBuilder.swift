@@ -140,12 +140,6 @@ struct IRBuilder {
         offset == 0 ? base : byteOffset(base, i64(UInt64(offset)), name)
     }
 
-    /// The current byte size of memory 0 of `instance` (runtime data: `memory.grow` changes it,
-    /// no linear-memory store does).
-    func memorySize(_ instance: LLVMValueRef) -> LLVMValueRef {
-        memorySize(descriptor: memoryDescriptor(instance))
-    }
-
     /// The `w2n_memory` of memory 0 of `instance`, fixed for the instance; its pointers are marked
     /// dereferenceable so that LLVM may read through them on paths that did not before.
     func memoryDescriptor(_ instance: LLVMValueRef) -> LLVMValueRef {
@@ -156,7 +150,8 @@ struct IRBuilder {
         return descriptor
     }
 
-    /// The current byte size of the memory of `descriptor` (see `memoryDescriptor`).
+    /// The current byte size of the memory of `descriptor` (see `memoryDescriptor`): runtime data,
+    /// which `memory.grow` changes and no linear-memory store does.
     func memorySize(descriptor: LLVMValueRef) -> LLVMValueRef {
         let size = load(types.i64, byteOffset(descriptor, RuntimeABI.MemoryOffset.sizeBytes), "memory0.size", align: 8)
         if let runtimeDataTag { LLVMSetMetadata(size, tbaaKind, runtimeDataTag) }
