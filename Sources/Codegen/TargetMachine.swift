@@ -75,8 +75,9 @@ private let initializeTargets: Void = {
     // machine code of bench/compute's interp ran 0.6x-1.4x native, depending on the rest of the
     // module); a dispatch block of up to 32 bytes then never straddles two lines. 64 bytes did
     // that too but executes more padding in front of short loops entered by falling through
-    // (callgrind, sort: 62.3 M instructions at 16, 62.6 M at 32, 64.4 M at 64), and measured
-    // slower on interp (bench/README.md).
+    // (callgrind, sort: 62.3 M instructions at 16, 62.6 M at 32, 64.4 M at 64). interp's speed
+    // stays partly a matter of where the whole loop lands: its baseline build is fastest at 32,
+    // its `--cpu native` build at 16 (bench/README.md, "Results at commit 151692b").
     var options = ["wasm2native", "-x86-experimental-pref-innermost-loop-alignment=5"]
     // W2N_LLVM_OPTIONS: LLVM's own command-line options, for experiments (e.g. "-align-all-blocks=5").
     // (-x86-branches-within-32B-boundaries steadies the interp benchmark on this machine, but its

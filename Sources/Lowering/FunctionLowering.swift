@@ -62,8 +62,8 @@ struct FunctionLowering {
     let instance: LLVMValueRef
     /// Base of memory 0, loaded once in the entry block.
     var memoryBase: LLVMValueRef?
-    /// Memory 0's `w2n_memory`, loaded once in the entry block (deleted by LLVM when unused): its
-    /// size is read from there by bulk-memory bounds checks, `memory.size` and `memory.grow`.
+    /// Memory 0's `w2n_memory`, loaded once in the entry block (deleted by LLVM when unused): the
+    /// bounds checks of `memory.copy` and `memory.fill` and `memory.size` read its current size.
     var memoryDescriptor: LLVMValueRef?
     var blockCounter = 0
     /// An error the visitor methods could not throw in their own type (see `fail`).
