@@ -41,7 +41,8 @@ public enum RuntimeABI {
         public static let instance = 16
     }
 
-    /// Size of `struct w2n_memory` (its fields up to `pages`).
+    /// The bytes of `struct w2n_memory` that generated code reads: its fields up to `pages`,
+    /// rounded up to 8 (the struct is larger).
     public static let memoryDescriptorSize = MemoryOffset.pages + 8
 
     /// Size of a global cell (`w2n_value`).

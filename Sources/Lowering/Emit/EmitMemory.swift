@@ -75,13 +75,7 @@ extension FunctionLowering {
 
     mutating func visitMemorySize(memory: UInt32) throws(WasmParserError) {
         guard isReachable else { return }
-        let descriptor: LLVMValueRef
-        if memory == 0 {
-            descriptor = memoryDescriptor!
-        } else {
-            let memories = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
-            descriptor = builder.loadPointer(memories, offset: 8 * Int(memory), "memory\(memory)", invariant: true)
-        }
+        let descriptor = memory == 0 ? memoryDescriptor! : builder.memoryDescriptor(instance, index: Int(memory))
         push(builder.load(types.i32, builder.byteOffset(descriptor, RuntimeABI.MemoryOffset.pages), "memory.size", align: 4))
     }
 

@@ -140,12 +140,12 @@ struct IRBuilder {
         offset == 0 ? base : byteOffset(base, i64(UInt64(offset)), name)
     }
 
-    /// The `w2n_memory` of memory 0 of `instance`, fixed for the instance; its pointers are marked
-    /// dereferenceable so that LLVM may read through them on paths that did not before.
-    func memoryDescriptor(_ instance: LLVMValueRef) -> LLVMValueRef {
+    /// The `w2n_memory` of memory `index` of `instance`, fixed for the instance; the pointers are
+    /// marked dereferenceable so that LLVM may read through them on paths that did not before.
+    func memoryDescriptor(_ instance: LLVMValueRef, index: Int = 0) -> LLVMValueRef {
         let memories = loadPointer(instance, offset: RuntimeABI.InstanceOffset.memories, "memories", invariant: true)
-        markDereferenceable(memories, bytes: 8)
-        let descriptor = loadPointer(memories, offset: 0, "memory0.descriptor", invariant: true)
+        markDereferenceable(memories, bytes: 8 * (index + 1))
+        let descriptor = loadPointer(memories, offset: 8 * index, "memory\(index).descriptor", invariant: true)
         markDereferenceable(descriptor, bytes: RuntimeABI.memoryDescriptorSize)
         return descriptor
     }
@@ -170,22 +170,21 @@ struct IRBuilder {
     /// (what a runtime structure's pointer field holds), so that LLVM may load through it
     /// speculatively.
     func markDereferenceable(_ load: LLVMValueRef, bytes: Int) {
-        func node(_ value: Int) -> LLVMValueRef {
-            var operands: [LLVMMetadataRef?] = [LLVMValueAsMetadata(i64(UInt64(value)))]
-            return LLVMMetadataAsValue(context, operands.withUnsafeMutableBufferPointer {
-                LLVMMDNodeInContext2(context, $0.baseAddress, 1)
-            })
-        }
-        LLVMSetMetadata(load, LLVMGetMDKindIDInContext(context, "dereferenceable", 15), node(bytes))
-        LLVMSetMetadata(load, LLVMGetMDKindIDInContext(context, "align", 5), node(8))
-        LLVMSetMetadata(load, LLVMGetMDKindIDInContext(context, "nonnull", 7),
-                        LLVMMetadataAsValue(context, LLVMMDNodeInContext2(context, nil, 0)))
+        setMetadata(load, "dereferenceable", [LLVMValueAsMetadata(i64(UInt64(bytes)))])
+        setMetadata(load, "align", [LLVMValueAsMetadata(i64(8))])
+        setMetadata(load, "nonnull", [])
     }
 
     /// Marks a load as reading memory that does not change while the function runs.
     func markInvariant(_ load: LLVMValueRef) {
-        let kind = LLVMGetMDKindIDInContext(context, "invariant.load", 14)
-        LLVMSetMetadata(load, kind, LLVMMetadataAsValue(context, LLVMMDNodeInContext2(context, nil, 0)))
+        setMetadata(load, "invariant.load", [])
+    }
+
+    /// Attaches `!kind !{operands}` to an instruction.
+    private func setMetadata(_ instruction: LLVMValueRef, _ kind: String, _ operands: [LLVMMetadataRef?]) {
+        var operands = operands
+        let node = operands.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, $0.count) }
+        LLVMSetMetadata(instruction, LLVMGetMDKindIDInContext(context, kind, UInt32(kind.utf8.count)), LLVMMetadataAsValue(context, node))
     }
 
     func branch(to block: LLVMBasicBlockRef) {
