@@ -54,7 +54,7 @@ public enum Compiler {
         let lowered = lowering.takeModule()
         machine.configure(lowered.module)
         try machine.optimize(lowered.module, level: options.optimizationLevel) {
-            if options.loopVersioning { LoopVersioning.run(on: lowered) }
+            options.loopVersioning && LoopVersioning.run(on: lowered)
         }
         if let path = options.llvmIROutput {
             var error: UnsafeMutablePointer<CChar>?

@@ -155,8 +155,10 @@ final class TargetMachine {
     /// Runs the new pass manager's default pipeline at `level` (0 to 3). At -O2 and -O3 with
     /// `betweenPipelines`, the pipeline runs in two halves (Pipelines.swift): the simplification
     /// pipeline, then `loop-simplify,lcssa` and `betweenPipelines` (LoopVersioning), then the
-    /// optimization pipeline, which vectorizes loops.
-    func optimize(_ module: LLVMModuleRef, level: Int, betweenPipelines: (() -> Void)? = nil) throws(CodegenError) {
+    /// optimization pipeline, which vectorizes loops. When `betweenPipelines` changed the code (it
+    /// returns true), correlated-value propagation runs first: LLVM's value ranges then decide the
+    /// checks of versioned loops that the enclosing loops' conditions settle (n-body's inner loops).
+    func optimize(_ module: LLVMModuleRef, level: Int, betweenPipelines: (() -> Bool)? = nil) throws(CodegenError) {
         let options = LLVMCreatePassBuilderOptions()
         defer { LLVMDisposePassBuilderOptions(options) }
         LLVMPassBuilderOptionsSetLoopVectorization(options, level >= 2 ? 1 : 0)
@@ -173,10 +175,10 @@ final class TargetMachine {
         }
         let (simplification, optimization) = Pipelines.split(target: target, level: level)
         try run(simplification + ",function(loop-simplify,lcssa)")
-        betweenPipelines()
+        let changed = betweenPipelines()
         // Module analyses do not survive between runs: compute globals-aa again, as the first half
         // left it for the second.
-        try run("require<globals-aa>," + optimization)
+        try run("require<globals-aa>," + (changed ? "function(correlated-propagation)," : "") + optimization)
     }
 
     /// Writes an object file.

@@ -39,6 +39,13 @@
 // w out (it is about v) and the second adds it, and w must be at most 2^40. The memory's base and
 // descriptor are loaded once in the entry block; each check reads the size.
 //
+// Some checks can be decided at compile time, and Codegen runs LLVM's correlated-value
+// propagation after this pass for them: the size load says it is at least the memory's minimum
+// size (memories never shrink), and a leaf that is an induction variable of an enclosing loop is
+// written in terms of the variable that loop tests (`lockstepValue`), whose range LLVM knows from
+// the conditions on it. In n-body, b[i]'s base 56·i, b[j]'s base and the inner trip count 4 − i
+// all follow from `i ≤ 3`, and the whole check folds away, with the loop with trap points.
+//
 // When a group keeps one address through the loop (stride 0, like `b[i]` in n-body's inner loop
 // over j) and the loop stores, the copy also requires that group's bytes to lie apart from every
 // other group's where one of the two is written, and its accesses carry an alias scope per group
@@ -64,10 +71,11 @@ public enum LoopVersioning {
     /// Loops with more instructions than this are not copied (code size).
     static let maximumInstructions = 600
 
-    /// Versions the loops of every function of `lowered`. The IR must be in loop-simplify and LCSSA
-    /// form (Codegen runs LLVM's `loop-simplify,lcssa` first).
-    public static func run(on lowered: LoweredModule) {
-        guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else { return }
+    /// Versions the loops of every function of `lowered`; returns whether it versioned any. The IR
+    /// must be in loop-simplify and LCSSA form (Codegen runs LLVM's `loop-simplify,lcssa` first).
+    @discardableResult
+    public static func run(on lowered: LoweredModule) -> Bool {
+        guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else { return false }
         let builderRef = LLVMCreateBuilderInContext(lowered.context)!
         defer { LLVMDisposeBuilder(builderRef) }
         var builder = IRBuilder(builder: builderRef, types: TypeCache(context: lowered.context), module: lowered.module)
@@ -75,14 +83,16 @@ public enum LoopVersioning {
         builder.runtimeDataTag = runtimeDataTag
         let context = VersioningContext(
             llvmContext: lowered.context, irBuilder: builder, linearMemoryTag: linearMemoryTag,
-            dataLayout: LLVMGetModuleDataLayout(lowered.module))
+            dataLayout: LLVMGetModuleDataLayout(lowered.module), minimumMemoryBytes: lowered.minimumMemoryBytes)
+        var versioned = false
         var function = LLVMGetFirstFunction(lowered.module)
         while let current = function {
             if LLVMCountBasicBlocks(current) > 0, LLVMCountParams(current) > 0 {
-                FunctionVersioner(function: current, context: context).run()
+                versioned = FunctionVersioner(function: current, context: context).run() || versioned
             }
             function = LLVMGetNextFunction(current)
         }
+        return versioned
     }
 }
 
@@ -93,6 +103,8 @@ private struct VersioningContext {
     let irBuilder: IRBuilder
     let linearMemoryTag: LLVMValueRef
     let dataLayout: LLVMTargetDataRef
+    /// Memory 0's minimum size in bytes, a lower bound of its size that the checks tell LLVM.
+    let minimumMemoryBytes: UInt64
     var builder: LLVMBuilderRef { irBuilder.builder }
     var types: TypeCache { irBuilder.types }
     var tbaaKind: UInt32 { irBuilder.tbaaKind }
@@ -181,6 +193,15 @@ private struct AccessGroup {
     }
 }
 
+/// An induction variable of a loop enclosing the versioned one (`inductionForm`).
+private struct InductionForm {
+    let start: Int64
+    let step: Int64
+    let entry: LLVMBasicBlockRef
+    let latch: LLVMBasicBlockRef
+    let next: LLVMValueRef
+}
+
 /// A loop that goes on while `counter predicate limit`, `limit` invariant.
 private struct CountedExit {
     let counter: CountedValue
@@ -253,8 +274,10 @@ private final class FunctionVersioner {
     }
 
     /// Versions the function's single-block loops (blocks that branch to themselves; the only
-    /// loops this pass takes, see the file comment), found before any copy is added.
-    func run() {
+    /// loops this pass takes, see the file comment), found before any copy is added; returns
+    /// whether it versioned any.
+    func run() -> Bool {
+        var versioned = false
         var loops: [LLVMBasicBlockRef] = []
         var block = LLVMGetFirstBasicBlock(function)
         while let current = block {
@@ -263,8 +286,12 @@ private final class FunctionVersioner {
         }
         for loop in loops {
             var candidate = LoopCandidate(versioner: self, block: loop)
-            if candidate.hasTrapPoints() && candidate.analyze() { candidate.version() }
+            if candidate.hasTrapPoints() && candidate.analyze() {
+                candidate.version()
+                versioned = true
+            }
         }
+        return versioned
     }
 
     func successors(of block: LLVMBasicBlockRef) -> [LLVMBasicBlockRef] {
@@ -660,7 +687,7 @@ private struct LoopCandidate {
         let (memoryBase, memoryDescriptor) = versioner.memoryBaseAndDescriptor()
         let preheaderBranch = LLVMGetBasicBlockTerminator(preheader)!
         LLVMPositionBuilderBefore(builder, preheaderBranch)
-        let memorySize = context.irBuilder.memorySize(descriptor: memoryDescriptor)
+        let memorySize = context.irBuilder.memorySize(descriptor: memoryDescriptor, minimumBytes: context.minimumMemoryBytes)
         // Each group's accesses go through a pointer of its own, memory0 + b made by inttoptr:
         // LLVM then sees one object per group (accesses of a group are apart by constants, which
         // its dependence analysis handles) and checks overlaps between groups at run time. With
@@ -804,8 +831,56 @@ private struct LoopCandidate {
 
     /// A leaf as a 32-bit value (a 64-bit leaf, the start of a widened induction variable, modulo 2^32).
     private func narrowLeaf(_ leaf: LLVMValueRef) -> LLVMValueRef {
+        if let value = lockstepValue(of: leaf) { return value }
         guard isInteger(leaf, width: 64) else { return leaf }
         return LLVMBuildTrunc(builder, leaf, LLVMInt32TypeInContext(context.llvmContext), "")!
+    }
+
+    /// An induction variable of an enclosing loop: a phi [start, entry], [phi + step, latch] with
+    /// constant start and step (`next` is the phi + step).
+    private func inductionForm(_ phi: LLVMValueRef) -> InductionForm? {
+        guard LLVMIsAPHINode(phi) != nil, LLVMCountIncoming(phi) == 2 else { return nil }
+        for (first, other) in [(UInt32(0), UInt32(1)), (1, 0)] {
+            let start = LLVMGetIncomingValue(phi, first)!, next = LLVMGetIncomingValue(phi, other)!
+            guard LLVMIsAConstantInt(start) != nil, LLVMIsABinaryOperator(next) != nil,
+                LLVMGetInstructionOpcode(next) == LLVMAdd, LLVMGetOperand(next, 0) == phi,
+                let step = LLVMGetOperand(next, 1), LLVMIsAConstantInt(step) != nil
+            else { continue }
+            return InductionForm(
+                start: LLVMConstIntGetSExtValue(start), step: LLVMConstIntGetSExtValue(step),
+                entry: LLVMGetIncomingBlock(phi, first), latch: LLVMGetIncomingBlock(phi, other), next: next)
+        }
+        return nil
+    }
+
+    /// A 32-bit leaf that is an induction variable of an enclosing loop, written in terms of the
+    /// induction variable that loop's latch tests (one with step ±1 and the same two incoming
+    /// blocks): leaf = start + step·k with k = (tested − its start)·its step, modulo 2^32. The two
+    /// move in lockstep (each entry into the header from the latch adds its step to both; one from
+    /// the entry sets both to their start), so the values are equal; but LLVM's value ranges, which
+    /// follow the tested variable through the conditions on it (`i < 5`, a guard `i ≤ 3`), then
+    /// cover the leaf too, and correlated-value propagation can decide checks that depend on it
+    /// (n-body: b[j]'s base and the inner trip count 4 − i). Nil for other leaves.
+    private func lockstepValue(of leaf: LLVMValueRef) -> LLVMValueRef? {
+        guard isInteger(leaf, width: 32), let form = inductionForm(leaf) else { return nil }
+        guard let terminator = LLVMGetBasicBlockTerminator(form.latch), LLVMIsABranchInst(terminator) != nil,
+            LLVMGetNumOperands(terminator) == 3, let condition = LLVMGetOperand(terminator, 0),
+            LLVMIsAICmpInst(condition) != nil
+        else { return nil }
+        let tested = [LLVMGetOperand(condition, 0)!, LLVMGetOperand(condition, 1)!]
+        for phi in versioner.instructions(of: LLVMGetInstructionParent(leaf)) {
+            guard LLVMIsAPHINode(phi) != nil else { break }
+            guard phi != leaf, isInteger(phi, width: 32) || isInteger(phi, width: 64), let counter = inductionForm(phi),
+                abs(counter.step) == 1, counter.entry == form.entry, counter.latch == form.latch,
+                tested.contains(phi) || tested.contains(counter.next)
+            else { continue }
+            let type = LLVMTypeOf(phi)!
+            func constant(_ value: Int64) -> LLVMValueRef { LLVMConstInt(type, UInt64(bitPattern: value), 1) }
+            let k = LLVMBuildMul(builder, LLVMBuildSub(builder, phi, constant(counter.start), "")!, constant(counter.step), "")!
+            let value = LLVMBuildAdd(builder, constant(form.start), LLVMBuildMul(builder, k, constant(form.step), "")!, "")!
+            return isInteger(phi, width: 64) ? LLVMBuildTrunc(builder, value, LLVMInt32TypeInContext(context.llvmContext), "")! : value
+        }
+        return nil
     }
 
     /// The 32-bit value of `affine` with its stride ignored (at the first iteration), in wrapping

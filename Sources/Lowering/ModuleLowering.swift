@@ -62,12 +62,18 @@ public final class LoweredModule {
     /// The TBAA tags of linear-memory accesses and of runtime data (LoopVersioning tells them apart).
     let linearMemoryTag: LLVMValueRef?
     let runtimeDataTag: LLVMValueRef?
+    /// Memory 0's minimum size in bytes (0 without a memory): its size is never less.
+    let minimumMemoryBytes: UInt64
 
-    init(module: LLVMModuleRef, context: LLVMContextRef, linearMemoryTag: LLVMValueRef?, runtimeDataTag: LLVMValueRef?) {
+    init(
+        module: LLVMModuleRef, context: LLVMContextRef, linearMemoryTag: LLVMValueRef?, runtimeDataTag: LLVMValueRef?,
+        minimumMemoryBytes: UInt64
+    ) {
         self.module = module
         self.context = context
         self.linearMemoryTag = linearMemoryTag
         self.runtimeDataTag = runtimeDataTag
+        self.minimumMemoryBytes = minimumMemoryBytes
     }
 
     deinit {
@@ -131,7 +137,8 @@ public final class ModuleLowering {
     /// Hands the LLVM module and its context over.
     public func takeModule() -> LoweredModule {
         let result = LoweredModule(
-            module: llvmModule!, context: context, linearMemoryTag: linearMemoryTBAA, runtimeDataTag: builder.runtimeDataTag)
+            module: llvmModule!, context: context, linearMemoryTag: linearMemoryTBAA, runtimeDataTag: builder.runtimeDataTag,
+            minimumMemoryBytes: module.memoryTypes.first.map { $0.limits.min * 65536 } ?? 0)
         llvmModule = nil
         return result
     }

@@ -307,6 +307,42 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(entry.contains { $0.contains("!dereferenceable") })
     }
 
+    /// (param $m i32) (local $i $p $n $j $q i32), p = 1024, n = 8:
+    /// loop: block: br_if i >u BOUND; q = p; j = n; (loop: mem32[q + 8] = j; q += 4; j -= 1; br_if j)
+    /// end; p += 64; n -= 1; i += 1; br_if i != m. The inner loop's base p and trip count n move in
+    /// lockstep with i (n-body's shape), which only the guard bounds.
+    static func lockstepNest(bound: [UInt8]) -> [UInt8] {
+        let body: [UInt8] = [0x41, 0x80, 0x08, 0x21, 0x02, 0x41, 0x08, 0x21, 0x03, 0x03, 0x40, 0x02, 0x40, 0x20, 0x01, 0x41]
+            + bound
+            + [
+                0x4B, 0x0D, 0x00, 0x20, 0x02, 0x21, 0x05, 0x20, 0x03, 0x21, 0x04, 0x03, 0x40, 0x20, 0x05, 0x41, 0x08, 0x6A,
+                0x20, 0x04, 0x36, 0x02, 0x00, 0x20, 0x05, 0x41, 0x04, 0x6A, 0x21, 0x05, 0x20, 0x04, 0x41, 0x7F, 0x6A,
+                0x22, 0x04, 0x0D, 0x00, 0x0B, 0x0B, 0x20, 0x02, 0x41, 0xC0, 0x00, 0x6A, 0x21, 0x02, 0x20, 0x03, 0x41,
+                0x7F, 0x6A, 0x21, 0x03, 0x20, 0x01, 0x41, 0x01, 0x6A, 0x22, 0x01, 0x20, 0x00, 0x47, 0x0D, 0x00, 0x0B,
+            ]
+        return moduleWithFunction(params: [0x7F], locals: [[0x05, 0x7F]], body: body, memory: true)
+    }
+
+    @Test func aCheckThatTheEnclosingLoopsConditionsDecideIsGoneWhenTheyKeepTheLoopInBounds() throws {
+        // i ≤ 3: the inner loop writes [1032, 1256) of the one-page memory and runs 8 - i ≥ 5
+        // times; the check folds away, and with it the loop with trap points.
+        let function = Self.functionIR(try optimizedIR(Self.lockstepNest(bound: [0x03]), loopVersioning: true))
+        #expect(function.contains { $0.contains("%fast") })
+        #expect(!function.contains { $0.contains("asm sideeffect") })
+        #expect(!function.contains { $0.contains("memory0.size") })
+        // i ≤ 2000: p reaches 129,024, past the memory's minimum; the check stays.
+        let bounded = Self.functionIR(try optimizedIR(Self.lockstepNest(bound: [0xD0, 0x0F]), loopVersioning: true))
+        #expect(bounded.contains { $0.contains("%fast") })
+        #expect(bounded.contains { $0.contains("asm sideeffect") })
+        #expect(bounded.contains { $0.contains("memory0.size") })
+    }
+
+    /// The lines of the module's first wasm function.
+    static func functionIR(_ ir: String) -> [Substring] {
+        Array(ir.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("define internal void @wasm.") }
+            .prefix { $0 != "}" })
+    }
+
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]

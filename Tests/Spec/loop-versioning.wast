@@ -407,3 +407,76 @@
 (assert_return (invoke "word" (i32.const 10004)) (i32.const 54))
 (assert_return (invoke "word" (i32.const 10008)) (i32.const 81))
 (assert_return (invoke "word" (i32.const 10012)) (i32.const 324))
+
+;; n-body's shape: an inner loop whose base p and count n move in lockstep with the outer loop's i
+;; (p = base + 64·i, n = 8 - i; mem32[p + 8 + 4·k] = n - k), run only where a guard on i lets it.
+;; LoopVersioning writes p and n in terms of i, so that LLVM's value ranges, which follow i through
+;; the guard, may decide the inner loop's check at compile time (`nest`: always in bounds) or not
+;; (`nest_at`: the base is a parameter; `nest_wrap`: p starts at 2^32 - 256 and wraps to 0, and at
+;; i = 8 the count is 0, so the inner loop runs 2^32 times, off the end of memory).
+(module
+  (memory (export "memory") 1)
+
+  (func $nest (param $base i32) (param $m i32) (param $first i32) (param $last i32)
+    (local $i i32) (local $p i32) (local $n i32) (local $j i32) (local $q i32)
+    (local.set $p (local.get $base))
+    (local.set $n (i32.const 8))
+    (loop $outer
+      (block $skip
+        (br_if $skip (i32.lt_u (local.get $i) (local.get $first)))
+        (br_if $skip (i32.gt_u (local.get $i) (local.get $last)))
+        (local.set $q (local.get $p))
+        (local.set $j (local.get $n))
+        (loop $inner
+          (i32.store (i32.add (local.get $q) (i32.const 8)) (local.get $j))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (br_if $inner (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m)))))
+
+  (func (export "nest") (param $m i32) (call $nest (i32.const 1024) (local.get $m) (i32.const 0) (i32.const 3)))
+  (func (export "nest_at") (param $base i32) (param $m i32)
+    (call $nest (local.get $base) (local.get $m) (i32.const 0) (i32.const 3)))
+  (func (export "nest_wrap") (param $m i32) (call $nest (i32.const -256) (local.get $m) (i32.const 4) (i32.const 100)))
+  (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
+)
+
+;; nest: i = 0 writes 8..1 at 1032..1060, i = 1 writes 7..1 at 1096..1120, i = 3 5..1 at 1224..1240;
+;; i = 4 and on skip the inner loop.
+(assert_return (invoke "nest" (i32.const 10)))
+(assert_return (invoke "word" (i32.const 1028)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 1032)) (i32.const 8))
+(assert_return (invoke "word" (i32.const 1060)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 1064)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 1096)) (i32.const 7))
+(assert_return (invoke "word" (i32.const 1120)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 1224)) (i32.const 5))
+(assert_return (invoke "word" (i32.const 1240)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 1244)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 1288)) (i32.const 0))
+
+;; nest_at 65400: i = 0 writes up to 65440, i = 1 up to 65500; i = 2's first store, at 65536,
+;; traps.
+(assert_trap (invoke "nest_at" (i32.const 65400) (i32.const 4)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65408)) (i32.const 8))
+(assert_return (invoke "word" (i32.const 65436)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 65472)) (i32.const 7))
+(assert_return (invoke "word" (i32.const 65496)) (i32.const 1))
+(assert_return (invoke "nest_at" (i32.const 60000) (i32.const 4)))
+(assert_return (invoke "word" (i32.const 60200)) (i32.const 5))
+(assert_return (invoke "word" (i32.const 60216)) (i32.const 1))
+
+;; nest_wrap: i = 4 (p = 0) writes 4..1 at 8..20, i = 5 (p = 64) 3..1 at 72..80; with m = 9,
+;; i = 8 (p = 256) starts with n = 0: it writes 0 at 264, 2^32 - 1 at 268, and so on until it
+;; runs off the end of memory.
+(assert_return (invoke "nest_wrap" (i32.const 6)))
+(assert_return (invoke "word" (i32.const 8)) (i32.const 4))
+(assert_return (invoke "word" (i32.const 20)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 24)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 72)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 80)) (i32.const 1))
+(assert_trap (invoke "nest_wrap" (i32.const 9)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 264)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 268)) (i32.const -1))
+(assert_return (invoke "word" (i32.const 65532)) (i32.const -16317))

@@ -151,10 +151,16 @@ struct IRBuilder {
     }
 
     /// The current byte size of the memory of `descriptor` (see `memoryDescriptor`): runtime data,
-    /// which `memory.grow` changes and no linear-memory store does.
-    func memorySize(descriptor: LLVMValueRef) -> LLVMValueRef {
+    /// which `memory.grow` changes and no linear-memory store does. With `minimumBytes` (the
+    /// memory's minimum size: memories never shrink) the load says its range, at least that and at
+    /// most 2^32 (65536 pages), so that LLVM's value ranges may decide comparisons with it.
+    func memorySize(descriptor: LLVMValueRef, minimumBytes: UInt64 = 0) -> LLVMValueRef {
         let size = load(types.i64, byteOffset(descriptor, RuntimeABI.MemoryOffset.sizeBytes), "memory0.size", align: 8)
         if let runtimeDataTag { LLVMSetMetadata(size, tbaaKind, runtimeDataTag) }
+        if minimumBytes > 0 {
+            let bounds = [minimumBytes, (1 << 32) + 1].map { LLVMValueAsMetadata(LLVMConstInt(types.i64, $0, 0)) }
+            setMetadata(size, "range", bounds)
+        }
         return size
     }
 
