@@ -40,7 +40,7 @@
 // descriptor are loaded once in the entry block; each check reads the size.
 //
 // Some checks can be decided at compile time, and Codegen runs LLVM's correlated-value
-// propagation after this pass for them: the size load says it is at least the memory's minimum
+// propagation (and early CSE) after this pass for them: the size load says it is at least the memory's minimum
 // size (memories never shrink), and a leaf that is an induction variable of an enclosing loop is
 // written in terms of the variable that loop tests (`lockstepValue`), whose range LLVM knows from
 // the conditions on it. In n-body, b[i]'s base 56·i, b[j]'s base and the inner trip count 4 − i
