@@ -871,7 +871,7 @@ private struct LoopCandidate {
         for phi in versioner.instructions(of: LLVMGetInstructionParent(leaf)) {
             guard LLVMIsAPHINode(phi) != nil else { break }
             guard phi != leaf, isInteger(phi, width: 32) || isInteger(phi, width: 64), let counter = inductionForm(phi),
-                abs(counter.step) == 1, counter.entry == form.entry, counter.latch == form.latch,
+                counter.step == 1 || counter.step == -1, counter.entry == form.entry, counter.latch == form.latch,
                 tested.contains(phi) || tested.contains(counter.next)
             else { continue }
             let type = LLVMTypeOf(phi)!

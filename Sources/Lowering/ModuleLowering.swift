@@ -134,11 +134,15 @@ public final class ModuleLowering {
         }
     }
 
+    /// Memory 0's minimum size in bytes (0 without a memory): memories never shrink, so accesses
+    /// below it cannot fault (TrapPoints) and its size is never less (LoopVersioning's checks).
+    var minimumMemoryBytes: UInt64 { module.memoryTypes.first.map { $0.limits.min * 65536 } ?? 0 }
+
     /// Hands the LLVM module and its context over.
     public func takeModule() -> LoweredModule {
         let result = LoweredModule(
             module: llvmModule!, context: context, linearMemoryTag: linearMemoryTBAA, runtimeDataTag: builder.runtimeDataTag,
-            minimumMemoryBytes: module.memoryTypes.first.map { $0.limits.min * 65536 } ?? 0)
+            minimumMemoryBytes: minimumMemoryBytes)
         llvmModule = nil
         return result
     }

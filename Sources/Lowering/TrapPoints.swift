@@ -31,7 +31,7 @@ extension ModuleLowering {
 
     /// Brackets the accesses of `function` that may fault with trap points (see above).
     func placeTrapPoints(in function: LLVMValueRef) {
-        let minimumMemoryBytes = module.memoryTypes.first.map { $0.limits.min * 65536 } ?? 0
+        let minimumMemoryBytes = self.minimumMemoryBytes
         let placer = builderRef
         var block = LLVMGetFirstBasicBlock(function)
         while let current = block {

@@ -324,7 +324,7 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
     }
 
     @Test func aCheckThatTheEnclosingLoopsConditionsDecideIsGoneWhenTheyKeepTheLoopInBounds() throws {
-        // i ≤ 3: the inner loop writes [1032, 1256) of the one-page memory and runs 8 - i ≥ 5
+        // i ≤ 3: the inner loop writes [1032, 1244) of the one-page memory and runs 8 - i ≥ 5
         // times; the check folds away, and with it the loop with trap points.
         let function = Self.functionIR(try optimizedIR(Self.lockstepNest(bound: [0x03]), loopVersioning: true))
         #expect(function.contains { $0.contains("%fast") })

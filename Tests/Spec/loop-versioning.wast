@@ -435,7 +435,42 @@
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m)))))
 
-  (func (export "nest") (param $m i32) (call $nest (i32.const 1024) (local.get $m) (i32.const 0) (i32.const 3)))
+  ;; $nest with base 1024, first 0 and last 3 written in, so that the check folds whether or not
+  ;; LLVM inlines $nest.
+  (func (export "nest") (param $m i32)
+    (local $i i32) (local $p i32) (local $n i32) (local $j i32) (local $q i32)
+    (local.set $p (i32.const 1024))
+    (local.set $n (i32.const 8))
+    (loop $outer
+      (block $skip
+        (br_if $skip (i32.gt_u (local.get $i) (i32.const 3)))
+        (local.set $q (local.get $p))
+        (local.set $j (local.get $n))
+        (loop $inner
+          (i32.store (i32.add (local.get $q) (i32.const 8)) (local.get $j))
+          (local.set $q (i32.add (local.get $q) (i32.const 4)))
+          (br_if $inner (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m)))))
+
+  ;; The outer loop counts down (step -1, tested as `br_if i`): i = 4, 3, 2, 1 with p = 2048 +
+  ;; 64·(4 - i) rising and the inner count n = i; mem32[p + 4·k] = 100·i + k.
+  (func (export "nest_down") (param $top i32)
+    (local $i i32) (local $p i32) (local $n i32) (local $k i32) (local $q i32)
+    (local.set $i (local.get $top))
+    (local.set $p (i32.const 2048))
+    (local.set $n (local.get $top))
+    (loop $outer
+      (local.set $q (local.get $p))
+      (local.set $k (i32.const 0))
+      (loop $inner
+        (i32.store (local.get $q) (i32.add (i32.mul (local.get $i) (i32.const 100)) (local.get $k)))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (br_if $inner (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $outer (local.tee $i (i32.sub (local.get $i) (i32.const 1))))))
   (func (export "nest_at") (param $base i32) (param $m i32)
     (call $nest (local.get $base) (local.get $m) (i32.const 0) (i32.const 3)))
   (func (export "nest_wrap") (param $m i32) (call $nest (i32.const -256) (local.get $m) (i32.const 4) (i32.const 100)))
@@ -455,6 +490,20 @@
 (assert_return (invoke "word" (i32.const 1240)) (i32.const 1))
 (assert_return (invoke "word" (i32.const 1244)) (i32.const 0))
 (assert_return (invoke "word" (i32.const 1288)) (i32.const 0))
+
+;; nest_down 4: i = 4 writes 400..403 at 2048..2060, i = 3 300..302 at 2112..2120, i = 1 writes
+;; 100 at 2240. nest_down 20000: the first inner loop writes 2000000 + k at 2048 + 4·k and traps at
+;; k = 15872 (address 65536), the words below done.
+(assert_return (invoke "nest_down" (i32.const 4)))
+(assert_return (invoke "word" (i32.const 2048)) (i32.const 400))
+(assert_return (invoke "word" (i32.const 2060)) (i32.const 403))
+(assert_return (invoke "word" (i32.const 2064)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 2112)) (i32.const 300))
+(assert_return (invoke "word" (i32.const 2240)) (i32.const 100))
+(assert_return (invoke "word" (i32.const 2244)) (i32.const 0))
+(assert_trap (invoke "nest_down" (i32.const 20000)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 2048)) (i32.const 2000000))
+(assert_return (invoke "word" (i32.const 65532)) (i32.const 2015871))
 
 ;; nest_at 65400: i = 0 writes up to 65440, i = 1 up to 65500; i = 2's first store, at 65536,
 ;; traps.
