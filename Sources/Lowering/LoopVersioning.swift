@@ -40,10 +40,10 @@
 // descriptor are loaded once in the entry block; each check reads the size.
 //
 // Some checks can be decided at compile time, and Codegen runs LLVM's correlated-value
-// propagation (and early CSE) after this pass for them: the size load says it is at least the memory's minimum
-// size (memories never shrink), and a leaf that is an induction variable of an enclosing loop is
-// written in terms of the variable that loop tests (`lockstepValue`), whose range LLVM knows from
-// the conditions on it. In n-body, b[i]'s base 56·i, b[j]'s base and the inner trip count 4 − i
+// propagation (and early CSE) after this pass for them: the size load says it is at least the
+// memory's minimum size (memories never shrink), and a leaf that is an induction variable of an
+// enclosing loop is written in terms of the variable that loop tests (`lockstepValue`), whose
+// range LLVM knows from the conditions on it. In n-body, b[i]'s base 56·i, b[j]'s base and the inner trip count 4 − i
 // all follow from `i ≤ 3`, and the whole check folds away, with the loop with trap points.
 //
 // When a group keeps one address through the loop (stride 0, like `b[i]` in n-body's inner loop
@@ -73,7 +73,6 @@ public enum LoopVersioning {
 
     /// Versions the loops of every function of `lowered`; returns whether it versioned any. The IR
     /// must be in loop-simplify and LCSSA form (Codegen runs LLVM's `loop-simplify,lcssa` first).
-    @discardableResult
     public static func run(on lowered: LoweredModule) -> Bool {
         guard let linearMemoryTag = lowered.linearMemoryTag, let runtimeDataTag = lowered.runtimeDataTag else { return false }
         let builderRef = LLVMCreateBuilderInContext(lowered.context)!
@@ -373,6 +372,8 @@ private struct LoopCandidate {
     /// Header phis that are induction variables: phi → (start, stride).
     var inductionVariables: [LLVMValueRef: (start: LLVMValueRef, stride: Int64)] = [:]
     var affineCache: [LLVMValueRef: Affine?] = [:]
+    /// `narrowLeaf`'s values, built once per leaf in the preheader.
+    var narrowLeaves: [LLVMValueRef: LLVMValueRef] = [:]
     var accesses: [LinearAccess] = []
     var groups: [AccessGroup] = []
     /// The latch's exit condition, whose trip count has a formula.
@@ -830,10 +831,16 @@ private struct LoopCandidate {
     }
 
     /// A leaf as a 32-bit value (a 64-bit leaf, the start of a widened induction variable, modulo 2^32).
-    private func narrowLeaf(_ leaf: LLVMValueRef) -> LLVMValueRef {
-        if let value = lockstepValue(of: leaf) { return value }
-        guard isInteger(leaf, width: 64) else { return leaf }
-        return LLVMBuildTrunc(builder, leaf, LLVMInt32TypeInContext(context.llvmContext), "")!
+    private mutating func narrowLeaf(_ leaf: LLVMValueRef) -> LLVMValueRef {
+        if let value = narrowLeaves[leaf] { return value }
+        var value = leaf
+        if let lockstep = lockstepValue(of: leaf) {
+            value = lockstep
+        } else if isInteger(leaf, width: 64) {
+            value = LLVMBuildTrunc(builder, leaf, LLVMInt32TypeInContext(context.llvmContext), "")!
+        }
+        narrowLeaves[leaf] = value
+        return value
     }
 
     /// An induction variable of an enclosing loop: a phi [start, entry], [phi + step, latch] with
@@ -864,8 +871,7 @@ private struct LoopCandidate {
     private func lockstepValue(of leaf: LLVMValueRef) -> LLVMValueRef? {
         guard isInteger(leaf, width: 32), let form = inductionForm(leaf) else { return nil }
         guard let terminator = LLVMGetBasicBlockTerminator(form.latch), LLVMIsABranchInst(terminator) != nil,
-            LLVMGetNumOperands(terminator) == 3, let condition = LLVMGetOperand(terminator, 0),
-            LLVMIsAICmpInst(condition) != nil
+            LLVMIsConditional(terminator) != 0, let condition = LLVMGetCondition(terminator), LLVMIsAICmpInst(condition) != nil
         else { return nil }
         let tested = [LLVMGetOperand(condition, 0)!, LLVMGetOperand(condition, 1)!]
         for phi in versioner.instructions(of: LLVMGetInstructionParent(leaf)) {
@@ -885,7 +891,7 @@ private struct LoopCandidate {
 
     /// The 32-bit value of `affine` with its stride ignored (at the first iteration), in wrapping
     /// 32-bit arithmetic: the value the IR computes.
-    private func emitInitialValue(_ affine: Affine) -> LLVMValueRef {
+    private mutating func emitInitialValue(_ affine: Affine) -> LLVMValueRef {
         let int32 = LLVMInt32TypeInContext(context.llvmContext)!
         var value = LLVMConstInt(int32, UInt64(bitPattern: affine.constant), 1)!
         for term in affine.terms {
@@ -898,7 +904,7 @@ private struct LoopCandidate {
     /// The number of iterations N of a counted loop (≥ 1) and whether the formula holds: the
     /// counter goes from x0 by the stride s without leaving the 32-bit range of the comparison
     /// (unsigned or signed) up to the iteration that ends the loop.
-    private func tripCount(of exit: CountedExit) -> (LLVMValueRef, LLVMValueRef) {
+    private mutating func tripCount(of exit: CountedExit) -> (LLVMValueRef, LLVMValueRef) {
         let signed = exit.predicate.isSigned
         func initialValue(_ value: CountedValue) -> LLVMValueRef {
             switch value {
