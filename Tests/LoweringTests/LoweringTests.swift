@@ -343,6 +343,32 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
             .prefix { $0 != "}" })
     }
 
+    /// (param $v i32) (result i32), one page: memory.fill 0 v COUNT; memory.copy 32 0 COUNT;
+    /// memory.size; i32.eqz.
+    static func bulkWithinMinimum(count: [UInt8]) -> [UInt8] {
+        let body: [UInt8] = [0x41, 0x00, 0x20, 0x00, 0x41] + count + [0xFC, 0x0B, 0x00, 0x41, 0x20, 0x41, 0x00, 0x41]
+            + count + [0xFC, 0x0A, 0x00, 0x00, 0x3F, 0x00, 0x45]
+        return moduleWithFunction(params: [0x7F], results: [0x7F], body: body, memory: true)
+    }
+
+    @Test func bulkMemoryChecksAndMemorySizeKnowTheMinimumSize() throws {
+        func function(_ count: [UInt8]) throws -> [Substring] {
+            let ir = try optimizedIR(Self.bulkWithinMinimum(count: count), loopVersioning: true)
+            return Array(ir.split(separator: "\n", omittingEmptySubsequences: false)
+                .drop { !($0.hasPrefix("define internal") && $0.contains("@wasm.")) }.prefix { $0 != "}" })
+        }
+        // 16 bytes at 0 and at 32 lie in the first page: both checks fold, and so does
+        // memory.size = 0 (the memory has at least its one page).
+        let within = try function([0x10])
+        #expect(!within.isEmpty)
+        #expect(!within.contains { $0.contains("memory0.size") || $0.contains("w2n_trap") })
+        #expect(within.contains { $0.contains("ret i32 0") })
+        // 65,537 bytes pass the minimum: the checks stay.
+        let beyond = try function([0x81, 0x80, 0x04])
+        #expect(beyond.contains { $0.contains("memory0.size") })
+        #expect(beyond.contains { $0.contains("w2n_trap") })
+    }
+
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]

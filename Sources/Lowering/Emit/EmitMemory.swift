@@ -76,7 +76,13 @@ extension FunctionLowering {
     mutating func visitMemorySize(memory: UInt32) throws(WasmParserError) {
         guard isReachable else { return }
         let descriptor = memory == 0 ? memoryDescriptor! : builder.memoryDescriptor(instance, index: Int(memory))
-        push(builder.load(types.i32, builder.byteOffset(descriptor, RuntimeABI.MemoryOffset.pages), "memory.size", align: 4))
+        let pages = builder.load(types.i32, builder.byteOffset(descriptor, RuntimeABI.MemoryOffset.pages), "memory.size", align: 4)
+        // Between the declared limits (memories never shrink; an imported one's maximum is at
+        // most the one declared here), at most 65536 pages.
+        let limits = moduleLowering.module.memoryTypes[Int(memory)].limits
+        let bounds = [limits.min, min(limits.max ?? 65536, 65536) + 1]
+        builder.setMetadata(pages, "range", bounds.map { LLVMValueAsMetadata(LLVMConstInt(types.i32, $0, 0)) })
+        push(pages)
     }
 
     mutating func visitMemoryGrow(memory: UInt32) throws(WasmParserError) {
@@ -110,7 +116,7 @@ extension FunctionLowering {
         // Inline: both ranges checked first (nothing is written when either is out of bounds),
         // then llvm.memmove, which LLVM expands for small constant counts.
         let length = builder.zext(count, types.i64)
-        let size = builder.memorySize(descriptor: memoryDescriptor!)
+        let size = builder.memorySize(descriptor: memoryDescriptor!, minimumBytes: moduleLowering.minimumMemoryBytes)
         trapUnlessInBounds(destination, length, size)
         trapUnlessInBounds(source, length, size)
         let call = LLVMBuildMemMove(builder.builder, memoryAddress(destination), 1, memoryAddress(source), 1, length)!
@@ -126,7 +132,8 @@ extension FunctionLowering {
             return
         }
         let length = builder.zext(count, types.i64)
-        trapUnlessInBounds(destination, length, builder.memorySize(descriptor: memoryDescriptor!))
+        let size = builder.memorySize(descriptor: memoryDescriptor!, minimumBytes: moduleLowering.minimumMemoryBytes)
+        trapUnlessInBounds(destination, length, size)
         let call = LLVMBuildMemSet(builder.builder, memoryAddress(destination), builder.trunc(value, types.i8), length, 1)!
         tagLinearMemoryAccess(call)
     }

@@ -187,7 +187,7 @@ struct IRBuilder {
     }
 
     /// Attaches `!kind !{operands}` to an instruction.
-    private func setMetadata(_ instruction: LLVMValueRef, _ kind: String, _ operands: [LLVMMetadataRef?]) {
+    func setMetadata(_ instruction: LLVMValueRef, _ kind: String, _ operands: [LLVMMetadataRef?]) {
         var operands = operands
         let node = operands.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, $0.count) }
         LLVMSetMetadata(instruction, LLVMGetMDKindIDInContext(context, kind, UInt32(kind.utf8.count)), LLVMMetadataAsValue(context, node))
