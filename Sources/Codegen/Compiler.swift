@@ -49,6 +49,7 @@ public enum Compiler {
     ) throws -> LoweredModule {
         var loweringOptions = loweringOptions
         loweringOptions.architecture = options.target == .aarch64Linux ? .aarch64 : .x86_64
+        loweringOptions.trapPointsOnlyRead = options.optimizationLevel > 0
         let lowering = ModuleLowering(module: module, options: loweringOptions)
         try lowering.lower()
         let lowered = lowering.takeModule()

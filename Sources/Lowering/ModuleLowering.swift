@@ -18,6 +18,13 @@ public struct LoweringOptions: Sendable {
     public var trapUnresolvedImports = false
     /// The architecture the module is compiled for (the register classes of trap points).
     public var architecture: Architecture = .x86_64
+    /// Whether trap points say that they only read memory (`memory(read)`, TrapPoints.swift),
+    /// which leaves LLVM's optimisations free to move loads between them. Off for unoptimised
+    /// code: x86's instruction selector at -O0 (FastISel) drops a call to inline assembly that
+    /// writes no memory and whose result is unused, `sideeffect` or not, and with it the loads
+    /// whose values the trap point keeps (an out-of-bounds load whose value is unused then did not
+    /// trap: the spec suite at -O0 had 43 failures).
+    public var trapPointsOnlyRead = true
 
     public init() {}
 }

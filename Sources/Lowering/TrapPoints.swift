@@ -128,8 +128,8 @@ extension ModuleLowering {
     }
 
     /// Emits a trap point at the builder's position, keeping `values` (loads' results) alive in
-    /// registers: an empty inline-assembly statement with side effects, `memory(read)`, not
-    /// `willreturn`.
+    /// registers: an empty inline-assembly statement with side effects, `memory(read)` (unless
+    /// `trapPointsOnlyRead` is off), not `willreturn`.
     func emitTrapPoint(keeping values: [LLVMValueRef], builder: LLVMBuilderRef) {
         // A 64-bit vector (of an extending v128 load) goes as an integer: not every target has
         // vector registers of that size.
@@ -143,7 +143,8 @@ extension ModuleLowering {
         let call = arguments.withUnsafeMutableBufferPointer {
             LLVMBuildCall2(builder, functionType, assembly, $0.baseAddress, UInt32($0.count), "")!
         }
-        for (name, argument) in [("nounwind", 0), ("memory", Self.memoryReadEffects)] {
+        let attributes = [("nounwind", 0)] + (options.trapPointsOnlyRead ? [("memory", Self.memoryReadEffects)] : [])
+        for (name, argument) in attributes {
             let kind = LLVMGetEnumAttributeKindForName(name, name.utf8.count)
             LLVMAddCallSiteAttribute(call, UInt32.max /* function */, LLVMCreateEnumAttribute(context, kind, UInt64(argument)))
         }

@@ -56,6 +56,21 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(outOfBounds.contains("asm sideeffect"))
     }
 
+    @Test func unoptimizedCodeKeepsTheLoadOfAnUnusedOutOfBoundsValue() throws {
+        // (func i32.const 65536 i32.load drop): one page, so the load traps; its value is unused.
+        let body: [UInt8] = [0x41, 0x80, 0x80, 0x04, 0x28, 0x02, 0x00, 0x1A]
+        let bytes = moduleWithFunction(body: body, memory: true)
+        // Optimised code: the trap point only reads memory, so LLVM may move loads between them.
+        #expect(try lowerToIR(bytes).contains("memory(read)"))
+        // -O0: x86's FastISel would drop a trap point that writes no memory and whose result is
+        // unused, and the load with it; Codegen asks for trap points without `memory(read)`.
+        var options = LoweringOptions()
+        options.trapPointsOnlyRead = false
+        let unoptimized = try lowerToIR(bytes, options: options)
+        #expect(unoptimized.contains("asm sideeffect \"\", \"r\"(i32 %i32.load)"))
+        #expect(!unoptimized.contains("memory(read)"))
+    }
+
     @Test func bulkMemoryChecksReadTheSizeThroughTheDescriptorLoadedAtEntry() throws {
         // (param $c i32) (param $d i32) (param $s i32) (param $n i32):
         // if c: memory.copy d s n else: memory.copy s d n; memory.fill d c n; memory.size; drop
