@@ -13,6 +13,14 @@ for wasmtime from wasmtime_time.py, which times only instantiate + _start (no co
 The `output` column says whether every engine printed exactly the native build's stdout (and
 exited with 0) in every run; any difference is listed under the table.
 
+A second table compares wasm2native head to head with wasm2c and wasmtime, per program, round by
+round (the engines of a program run back to back in each round): the ratio of the medians, in how
+many rounds wasm2native took less time, and a verdict from a one-sided sign test at 5%: `faster`
+when that many wins out of the rounds are unlikely (p < 0.05) if neither engine were faster,
+`slower` likewise for losses, `even` otherwise (5 rounds need 5 wins, 9 need 8). Both builds of
+wasm2native are compared with both engines; wasm2c is built for the baseline CPU like wasm2native's
+default build, while wasmtime compiles for the CPU it runs on, like `--cpu native`.
+
 --quick runs small sizes once (a smoke test). Defaults: 5 runs, each program's default size.
 """
 
@@ -110,6 +118,21 @@ def run_once(command: list[str], engine: str) -> tuple[float, float, bytes, byte
             wall, cpu = float(match.group(1)), float(match.group(2))
             stderr = WASMTIME_LINE.sub("", stderr.decode(errors="replace")).encode()
     return wall, cpu, stdout, stderr, process.returncode
+
+
+def sign_test(wins: int, rounds: int) -> float:
+    """P(at least `wins` of `rounds` fair coin flips come up heads): the one-sided sign test."""
+    return sum(math.comb(rounds, k) for k in range(wins, rounds + 1)) / 2 ** rounds
+
+
+def head_to_head(mine: list[float], theirs: list[float]) -> tuple[float, int, int, str]:
+    """(ratio of medians, rounds mine took less time, rounds compared, verdict)."""
+    pairs = list(zip(mine, theirs))
+    wins = sum(1 for a, b in pairs if a < b)
+    losses = sum(1 for a, b in pairs if a > b)
+    verdict = "faster" if sign_test(wins, len(pairs)) < 0.05 else (
+        "slower" if sign_test(losses, len(pairs)) < 0.05 else "even")
+    return statistics.median(mine) / statistics.median(theirs), wins, len(pairs), verdict
 
 
 def geometric_mean(values: list[float]) -> float:
@@ -250,6 +273,39 @@ def main() -> int:
         print(line(row))
     print("  ".join("-" * w for w in widths))
     print(line(rows[-1]))
+    # Head to head: each wasm2native build against each other wasm engine, round by round.
+    pairings = [(m, t) for m in ("w2n", "w2n-cpu") for t in ("wasm2c", "wasmtime") if m in engines and t in engines]
+    comparison: list[list[str]] = []
+    not_faster: dict[tuple[str, str], list[str]] = {pairing: [] for pairing in pairings}
+    for program in programs:
+        row = [program]
+        for mine, theirs in pairings:
+            a, b = results.get((program, mine)), results.get((program, theirs))
+            if a is None or b is None or a.errors or b.errors:
+                row.append("n/a")
+                continue
+            ratio, wins, rounds, verdict = head_to_head(
+                a.cpu if metric == "cpu" else a.wall, b.cpu if metric == "cpu" else b.wall)
+            row.append(f"{ratio:.2f}x {wins}/{rounds} {verdict}")
+            if verdict != "faster":
+                not_faster[(mine, theirs)].append(f"{program} ({verdict})")
+        comparison.append(row)
+    if pairings:
+        titles = ["program"] + [f"{'w2n' if m == 'w2n' else 'w2n --cpu native'} vs {t}" for m, t in pairings]
+        widths2 = [max(len(r[i]) for r in [titles] + comparison) for i in range(len(titles))]
+
+        def line2(cells: list[str]) -> str:
+            return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths2)))
+
+        print(f"\nhead to head: ratio of medians, rounds won, verdict (one-sided sign test, 5%"
+              + ("; fewer than 5 rounds cannot decide" if runs < 5 else "") + ")")
+        print(line2(titles))
+        print("  ".join("-" * w for w in widths2))
+        for row in comparison:
+            print(line2(row))
+        for (mine, theirs), programs_left in not_faster.items():
+            print(f"{ENGINE_TITLES[mine]} faster than {theirs} on every program: "
+                  + ("yes" if not programs_left else "no: " + ", ".join(programs_left)))
     if problems:
         print("\nproblems:")
         for problem in problems:
@@ -259,6 +315,9 @@ def main() -> int:
     for row in rows[:-1]:
         markdown.append("| " + " | ".join(row) + " |")
     markdown.append("| " + " | ".join(f"**{c}**" if c else "" for c in rows[-1]) + " |")
+    if pairings:
+        markdown += ["", "| " + " | ".join(titles) + " |", "|" + "|".join(["---"] + ["---:"] * len(pairings)) + "|"]
+        markdown += ["| " + " | ".join(row) + " |" for row in comparison]
     if options.markdown:
         options.markdown.write_text("\n".join(markdown) + "\n")
 
