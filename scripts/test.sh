@@ -61,6 +61,7 @@ step "spec suite, interpreter engine ($testsuite)" .build/release/w2n-dev specte
 step "Tests/Spec, native engine" .build/release/w2n-dev spectest --engine native --testsuite Tests/Spec
 step "Tests/Spec, interpreter engine" .build/release/w2n-dev spectest --engine interpreter --testsuite Tests/Spec
 step "differential: interpreter vs native code (500 seeds)" .build/release/w2n-dev difftest --seeds 500
+step "differential at -O0 (500 other seeds)" .build/release/w2n-dev difftest --seeds 500 --start 500 --opt-level 0
 step "differential: kept regression cases" .build/release/w2n-dev difftest --replay Tests/Differential/FailCases
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
 # Executables against wasmtime: the examples, every SIMD instruction on edge inputs, WASI by area
