@@ -71,6 +71,24 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(!unoptimized.contains("memory(read)"))
     }
 
+    @Test func constantVectorsAreReinterpretedWithoutConstantExpressions() throws {
+        // (param v128) (result i32): local.get 0, v128.const i64x2 1 -1, i32x4.add,
+        // v128.const f64x2 -0.0 nan:0x8000000000001, i32x4.add, i8x16.bitmask. The constants'
+        // lanes change count and kind (i64 and f64 lanes as i32); LLVM would leave
+        // `bitcast (<2 x i64> ... to <4 x i32>)` unfolded, which x86's instruction selection at
+        // -O0 can loop on (Tests/Differential/FailCases/o0-constant-vector-bitcast.wat).
+        let first: [UInt8] = [0xFD, 0x0C] + [1, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 8)
+        let second: [UInt8] = [0xFD, 0x0C] + [0, 0, 0, 0, 0, 0, 0, 0x80] + [1, 0, 0, 0, 0, 0, 0xF8, 0xFF]
+        let add: [UInt8] = [0xFD, 0xAE, 0x01]
+        let body = [0x20, 0x00] + first + add + second + add + [0xFD, 0x64]
+        let ir = try lowerToIR(moduleWithFunction(params: [0x7B], results: [i32], body: body))
+        #expect(!ir.contains("to <4 x i32>)"))
+        // The lanes: 1 and -1 as i32 lanes 1, 0, -1, -1; -0.0 and the NaN bit for bit (high word
+        // 0x80000000; 0x00000001 and 0xFFF80000).
+        #expect(ir.contains("<i32 1, i32 0, i32 -1, i32 -1>"))
+        #expect(ir.contains("<i32 0, i32 -2147483648, i32 1, i32 -524288>"))
+    }
+
     @Test func bulkMemoryChecksReadTheSizeThroughTheDescriptorLoadedAtEntry() throws {
         // (param $c i32) (param $d i32) (param $s i32) (param $n i32):
         // if c: memory.copy d s n else: memory.copy s d n; memory.fill d c n; memory.size; drop

@@ -241,8 +241,68 @@ struct IRBuilder {
         LLVMBuildTrunc(builder, value, type, name)
     }
 
+    /// `value` reinterpreted as `type`. A constant vector is reinterpreted here, lane by lane:
+    /// LLVM 19 leaves a bitcast between vector types with different lane counts (a v128.const's
+    /// <2 x i64> as <4 x i32>) as a constant expression, which instsimplify does not fold, and
+    /// x86's instruction selection at -O0, which sees it unfolded, looped forever on a chain of
+    /// SIMD operations on such constants (difftest seed 1012953 at -O0).
     func bitcast(_ value: LLVMValueRef, _ type: LLVMTypeRef, _ name: String = "") -> LLVMValueRef {
-        LLVMTypeOf(value) == type ? value : LLVMBuildBitCast(builder, value, type, name)
+        if LLVMTypeOf(value) == type { return value }
+        if let bytes = constantVectorBytes(value), let folded = vectorConstant(bytes, type) { return folded }
+        return LLVMBuildBitCast(builder, value, type, name)
+    }
+
+    /// The bytes (little-endian lanes) of a constant vector of integers or floats, or nil for
+    /// anything else (poison or undefined lanes, constant expressions).
+    private func constantVectorBytes(_ value: LLVMValueRef) -> [UInt8]? {
+        let type = LLVMTypeOf(value)!
+        guard LLVMIsAConstant(value) != nil, LLVMIsAConstantExpr(value) == nil, LLVMGetTypeKind(type) == LLVMVectorTypeKind
+        else { return nil }
+        let laneType = LLVMGetElementType(type)!
+        let laneBytes: Int
+        let integerLane: LLVMTypeRef
+        switch LLVMGetTypeKind(laneType) {
+        case LLVMIntegerTypeKind:
+            let width = LLVMGetIntTypeWidth(laneType)
+            guard width % 8 == 0, width <= 64 else { return nil }
+            laneBytes = Int(width / 8)
+            integerLane = laneType
+        case LLVMFloatTypeKind: (laneBytes, integerLane) = (4, types.i32)
+        case LLVMDoubleTypeKind: (laneBytes, integerLane) = (8, types.i64)
+        default: return nil
+        }
+        var bytes: [UInt8] = []
+        for index in 0..<LLVMGetVectorSize(type) {
+            guard var lane = LLVMGetAggregateElement(value, index) else { return nil }
+            if LLVMIsAConstantFP(lane) != nil { lane = LLVMConstBitCast(lane, integerLane) }
+            guard LLVMIsAConstantInt(lane) != nil else { return nil }
+            let bits = LLVMConstIntGetZExtValue(lane)
+            bytes += (0..<laneBytes).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt64($0))) }
+        }
+        return bytes
+    }
+
+    /// A constant vector of `type` (integer or float lanes) with these bytes, or nil.
+    private func vectorConstant(_ bytes: [UInt8], _ type: LLVMTypeRef) -> LLVMValueRef? {
+        guard LLVMGetTypeKind(type) == LLVMVectorTypeKind else { return nil }
+        let laneType = LLVMGetElementType(type)!
+        let count = Int(LLVMGetVectorSize(type))
+        guard count > 0, bytes.count % count == 0 else { return nil }
+        let laneBytes = bytes.count / count
+        let integerLane: LLVMTypeRef
+        switch LLVMGetTypeKind(laneType) {
+        case LLVMIntegerTypeKind where LLVMGetIntTypeWidth(laneType) == UInt32(8 * laneBytes): integerLane = laneType
+        case LLVMFloatTypeKind where laneBytes == 4: integerLane = types.i32
+        case LLVMDoubleTypeKind where laneBytes == 8: integerLane = types.i64
+        default: return nil
+        }
+        var lanes: [LLVMValueRef?] = (0..<count).map { lane in
+            let bits = (0..<laneBytes).reduce(UInt64(0)) { $0 | UInt64(bytes[lane * laneBytes + $1]) << (8 * UInt64($1)) }
+            let integer = LLVMConstInt(integerLane, bits, 0)!
+            return integerLane == laneType ? integer : LLVMConstBitCast(integer, laneType)
+        }
+        let vector = lanes.withUnsafeMutableBufferPointer { LLVMConstVector($0.baseAddress, UInt32(count))! }
+        return LLVMIsAConstantExpr(vector) == nil ? vector : nil
     }
 
     func select(_ condition: LLVMValueRef, _ then: LLVMValueRef, _ otherwise: LLVMValueRef, _ name: String = "")
