@@ -52,8 +52,9 @@ step "RuntimeSupport (C: glibc, bounds checks, static musl)" Tests/RuntimeSuppor
 # against modules compiled by Lowering + Codegen.
 step "spec suite, native engine ($testsuite)" .build/release/w2n-dev spectest --engine native --testsuite "$testsuite"
 # The other optimisation levels take other paths through LLVM (-O0: no passes, its own
-# instruction selection settings; -O3: more unrolling and inlining), so the suite runs there too.
-step "spec suite, native engine at -O0 and -O3" bash -c '.build/release/w2n-dev spectest --engine native --opt-level 0 --testsuite "$1" && .build/release/w2n-dev spectest --engine native --opt-level 3 --testsuite "$1"' _ "$testsuite"
+# instruction selection settings; -O3: more unrolling and inlining), and `--cpu native` other
+# instructions (AVX-512 on the development machine), so the suite runs there too.
+step "spec suite, native engine at -O0, -O3 and --cpu native" bash -c '.build/release/w2n-dev spectest --engine native --opt-level 0 --testsuite "$1" && .build/release/w2n-dev spectest --engine native --opt-level 3 --testsuite "$1" && .build/release/w2n-dev spectest --engine native --cpu native --testsuite "$1"' _ "$testsuite"
 # The interpreter: the same suite with the same counting rules, then beside native code on
 # generated modules (traps allowed) and on the kept regression cases.
 step "spec suite, interpreter engine ($testsuite)" .build/release/w2n-dev spectest --engine interpreter --testsuite "$testsuite"

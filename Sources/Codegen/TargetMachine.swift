@@ -195,6 +195,12 @@ final class TargetMachine {
     }
 }
 
+/// This machine's CPU as `--cpu native` sees it: LLVM's name for it and its features (for keys of
+/// caches of code compiled for it).
+public func hostCPUDescription() -> String {
+    takeMessage(LLVMGetHostCPUName()) + " " + takeMessage(LLVMGetHostCPUFeatures())
+}
+
 /// Returns LLVM's message and frees it.
 func takeMessage(_ message: UnsafeMutablePointer<CChar>?) -> String {
     guard let message else { return "" }

@@ -29,6 +29,8 @@ package struct DifferentialConfiguration: Sendable {
     package var jobs = 2
     /// LLVM optimisation level of the native side.
     package var optimizationLevel = 2
+    /// The CPU the native side is compiled for: "baseline", "native" or an LLVM CPU name.
+    package var cpu = "baseline"
     /// `wasm-tools`.
     package var wasmTools: URL
     /// Scratch space.
@@ -140,7 +142,8 @@ package final class DifferentialRun {
         }
         let native = NativeBatch(
             modules: modules, directory: configuration.workDirectory, batch: number,
-            optimizationLevel: configuration.optimizationLevel, jobs: configuration.jobs, linker: linker)
+            optimizationLevel: configuration.optimizationLevel, cpu: configuration.cpu, jobs: configuration.jobs,
+            linker: linker)
         for (index, (candidate, interpreted)) in prepared.enumerated() {
             guard let descriptor = native.descriptors[index] else {
                 summary.errors.append("\(candidate.label): \(native.failures[index] ?? "not compiled")")

@@ -22,8 +22,8 @@ final class NativeBatch {
     private var handle: UnsafeMutableRawPointer?
     private let libraryPath: String
 
-    /// Compiles `modules` at `optimizationLevel` on `jobs` threads, links and loads them.
-    init(modules: [Module], directory: URL, batch: Int, optimizationLevel: Int, jobs: Int, linker: String) {
+    /// Compiles `modules` at `optimizationLevel` for `cpu` on `jobs` threads, links and loads them.
+    init(modules: [Module], directory: URL, batch: Int, optimizationLevel: Int, cpu: String, jobs: Int, linker: String) {
         descriptors = Array(repeating: nil, count: modules.count)
         libraryPath = directory.appendingPathComponent("batch-\(batch).so").path
         struct Job: Sendable {
@@ -40,6 +40,7 @@ final class NativeBatch {
             lowering.allowHostImports = true
             var options = CompileOptions()
             options.optimizationLevel = optimizationLevel
+            options.cpu = cpu
             do {
                 try Compiler.compileObject(job.module, loweringOptions: lowering, options: options, objectPath: job.object)
                 return nil

@@ -25,6 +25,8 @@ package struct NativeEngine: SpecEngine {
     package struct Configuration: Sendable {
         /// LLVM optimisation level, 0 to 3.
         package var optimizationLevel = 2
+        /// The CPU modules are compiled for: "baseline", "native" or an LLVM CPU name.
+        package var cpu = "baseline"
         /// Modules compiled concurrently.
         package var compileJobs = 2
         /// Seconds after which a call into generated code is interrupted (0: never).

@@ -134,7 +134,9 @@ final class ScriptBuild {
         }
         let bytes = [UInt8](data)
         var keyInput = bytes
-        keyInput.append(contentsOf: Array("\0\(job.symbol)\0O\(configuration.optimizationLevel)\0\(configuration.compilerIdentity)".utf8))
+        let cpu = configuration.cpu == "native" ? "native " + hostCPUDescription() : configuration.cpu
+        keyInput.append(contentsOf: Array(
+            "\0\(job.symbol)\0O\(configuration.optimizationLevel)\0\(cpu)\0\(configuration.compilerIdentity)".utf8))
         let objectPath = configuration.objectDirectory.appendingPathComponent(SHA256.hexDigest(keyInput) + ".o").path
         if FileManager.default.fileExists(atPath: objectPath) { return .object(path: objectPath, cached: true) }
 
@@ -149,6 +151,7 @@ final class ScriptBuild {
         loweringOptions.allowHostImports = true
         var options = CompileOptions()
         options.optimizationLevel = configuration.optimizationLevel
+        options.cpu = configuration.cpu
         let temporary = objectPath + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         do {
             try Compiler.compileObject(module, loweringOptions: loweringOptions, options: options, objectPath: temporary)

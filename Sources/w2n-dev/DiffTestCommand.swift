@@ -52,6 +52,9 @@ struct DiffTestCommand: ParsableCommand {
     @Option(name: .customLong("opt-level"), help: "The native side's LLVM optimisation level, 0 to 3.")
     var optLevel = 2
 
+    @Option(help: "The CPU the native side is compiled for: baseline, native (this machine's) or an LLVM CPU name.")
+    var cpu = "baseline"
+
     @Option(help: "Seconds after which a call is interrupted.")
     var callTimeout = 10.0
 
@@ -81,6 +84,7 @@ struct DiffTestCommand: ParsableCommand {
         configuration.batchSize = max(1, batchSize)
         configuration.jobs = max(1, jobs)
         configuration.optimizationLevel = optLevel
+        configuration.cpu = cpu
         configuration.failureDirectory = URL(
             fileURLWithPath: failures ?? locations.repositoryRoot.appendingPathComponent(".build-spec/difftest-failures").path)
         if let replay {

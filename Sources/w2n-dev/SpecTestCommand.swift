@@ -35,6 +35,9 @@ struct SpecTestCommand: ParsableCommand {
     @Option(name: .customLong("opt-level"), help: "native: the LLVM optimisation level, 0 to 3.")
     var optLevel = 2
 
+    @Option(help: "native: the CPU modules are compiled for: baseline, native (this machine's) or an LLVM CPU name.")
+    var cpu = "baseline"
+
     @Option(help: "native: modules compiled concurrently.")
     var compileJobs = 2
 
@@ -68,6 +71,7 @@ struct SpecTestCommand: ParsableCommand {
                 throw ValidationError("\(error)")
             }
             configuration.optimizationLevel = optLevel
+            configuration.cpu = cpu
             configuration.compileJobs = max(1, compileJobs)
             configuration.callTimeout = callTimeout
             configuration.printHostOutput = printHostOutput
