@@ -128,13 +128,16 @@ final class ScriptBuild {
         case failed(String, feature: String?)
     }
 
+    /// This machine's CPU, for the cache keys of `--cpu native` code (asked of LLVM once).
+    private static let hostCPU = hostCPUDescription()
+
     private static func compile(_ job: Job, configuration: NativeEngine.Configuration) -> JobResult {
         guard let data = FileManager.default.contents(atPath: job.url.path) else {
             return .failed("cannot read \(job.url.path)", feature: nil)
         }
         let bytes = [UInt8](data)
         var keyInput = bytes
-        let cpu = configuration.cpu == "native" ? "native " + hostCPUDescription() : configuration.cpu
+        let cpu = configuration.cpu == "native" ? "native " + Self.hostCPU : configuration.cpu
         keyInput.append(contentsOf: Array(
             "\0\(job.symbol)\0O\(configuration.optimizationLevel)\0\(cpu)\0\(configuration.compilerIdentity)".utf8))
         let objectPath = configuration.objectDirectory.appendingPathComponent(SHA256.hexDigest(keyInput) + ".o").path

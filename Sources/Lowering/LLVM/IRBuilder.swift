@@ -252,57 +252,53 @@ struct IRBuilder {
         return LLVMBuildBitCast(builder, value, type, name)
     }
 
+    /// The bytes of a lane of `laneType` and the integer type of that width (the lane itself for
+    /// integers), or nil for other lanes.
+    private func laneLayout(_ laneType: LLVMTypeRef) -> (bytes: Int, integer: LLVMTypeRef)? {
+        switch LLVMGetTypeKind(laneType) {
+        case LLVMIntegerTypeKind:
+            let width = LLVMGetIntTypeWidth(laneType)
+            return width % 8 == 0 && width <= 64 ? (Int(width / 8), laneType) : nil
+        case LLVMFloatTypeKind: return (4, types.i32)
+        case LLVMDoubleTypeKind: return (8, types.i64)
+        default: return nil
+        }
+    }
+
     /// The bytes (little-endian lanes) of a constant vector of integers or floats, or nil for
     /// anything else (poison or undefined lanes, constant expressions).
     private func constantVectorBytes(_ value: LLVMValueRef) -> [UInt8]? {
         let type = LLVMTypeOf(value)!
-        guard LLVMIsAConstant(value) != nil, LLVMIsAConstantExpr(value) == nil, LLVMGetTypeKind(type) == LLVMVectorTypeKind
+        guard LLVMIsAConstant(value) != nil, LLVMIsAConstantExpr(value) == nil, LLVMGetTypeKind(type) == LLVMVectorTypeKind,
+            let layout = laneLayout(LLVMGetElementType(type))
         else { return nil }
-        let laneType = LLVMGetElementType(type)!
-        let laneBytes: Int
-        let integerLane: LLVMTypeRef
-        switch LLVMGetTypeKind(laneType) {
-        case LLVMIntegerTypeKind:
-            let width = LLVMGetIntTypeWidth(laneType)
-            guard width % 8 == 0, width <= 64 else { return nil }
-            laneBytes = Int(width / 8)
-            integerLane = laneType
-        case LLVMFloatTypeKind: (laneBytes, integerLane) = (4, types.i32)
-        case LLVMDoubleTypeKind: (laneBytes, integerLane) = (8, types.i64)
-        default: return nil
-        }
         var bytes: [UInt8] = []
         for index in 0..<LLVMGetVectorSize(type) {
             guard var lane = LLVMGetAggregateElement(value, index) else { return nil }
-            if LLVMIsAConstantFP(lane) != nil { lane = LLVMConstBitCast(lane, integerLane) }
+            if LLVMIsAConstantFP(lane) != nil { lane = LLVMConstBitCast(lane, layout.integer) }
             guard LLVMIsAConstantInt(lane) != nil else { return nil }
             let bits = LLVMConstIntGetZExtValue(lane)
-            bytes += (0..<laneBytes).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt64($0))) }
+            bytes += (0..<layout.bytes).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt64($0))) }
         }
         return bytes
     }
 
     /// A constant vector of `type` (integer or float lanes) with these bytes, or nil.
     private func vectorConstant(_ bytes: [UInt8], _ type: LLVMTypeRef) -> LLVMValueRef? {
-        guard LLVMGetTypeKind(type) == LLVMVectorTypeKind else { return nil }
+        guard LLVMGetTypeKind(type) == LLVMVectorTypeKind, let layout = laneLayout(LLVMGetElementType(type)),
+            bytes.count == layout.bytes * Int(LLVMGetVectorSize(type))
+        else { return nil }
         let laneType = LLVMGetElementType(type)!
-        let count = Int(LLVMGetVectorSize(type))
-        guard count > 0, bytes.count % count == 0 else { return nil }
-        let laneBytes = bytes.count / count
-        let integerLane: LLVMTypeRef
-        switch LLVMGetTypeKind(laneType) {
-        case LLVMIntegerTypeKind where LLVMGetIntTypeWidth(laneType) == UInt32(8 * laneBytes): integerLane = laneType
-        case LLVMFloatTypeKind where laneBytes == 4: integerLane = types.i32
-        case LLVMDoubleTypeKind where laneBytes == 8: integerLane = types.i64
-        default: return nil
+        var lanes: [LLVMValueRef?] = []
+        for start in stride(from: 0, to: bytes.count, by: layout.bytes) {
+            let bits = (0..<layout.bytes).reduce(UInt64(0)) { $0 | UInt64(bytes[start + $1]) << (8 * UInt64($1)) }
+            var lane = LLVMConstInt(layout.integer, bits, 0)!
+            if layout.integer != laneType { lane = LLVMConstBitCast(lane, laneType) }
+            // A lane LLVM did not fold to a plain constant would bring the expression back.
+            guard LLVMIsAConstantExpr(lane) == nil else { return nil }
+            lanes.append(lane)
         }
-        var lanes: [LLVMValueRef?] = (0..<count).map { lane in
-            let bits = (0..<laneBytes).reduce(UInt64(0)) { $0 | UInt64(bytes[lane * laneBytes + $1]) << (8 * UInt64($1)) }
-            let integer = LLVMConstInt(integerLane, bits, 0)!
-            return integerLane == laneType ? integer : LLVMConstBitCast(integer, laneType)
-        }
-        let vector = lanes.withUnsafeMutableBufferPointer { LLVMConstVector($0.baseAddress, UInt32(count))! }
-        return LLVMIsAConstantExpr(vector) == nil ? vector : nil
+        return lanes.withUnsafeMutableBufferPointer { LLVMConstVector($0.baseAddress, UInt32($0.count)) }
     }
 
     func select(_ condition: LLVMValueRef, _ then: LLVMValueRef, _ otherwise: LLVMValueRef, _ name: String = "")
