@@ -64,6 +64,7 @@ step "Tests/Spec, interpreter engine" .build/release/w2n-dev spectest --engine i
 step "differential: interpreter vs native code (500 seeds)" .build/release/w2n-dev difftest --seeds 500
 step "differential at -O0 (500 other seeds)" .build/release/w2n-dev difftest --seeds 500 --start 500 --opt-level 0
 step "differential: kept regression cases (-O2, -O0)" bash -c '.build/release/w2n-dev difftest --replay Tests/Differential/FailCases && .build/release/w2n-dev difftest --replay Tests/Differential/FailCases --opt-level 0'
+step "differential: a compiler hang is reported, not a stall" Tests/Differential/compile-hang.sh
 step "mutation robustness (100000 modules)" .build/release/w2n-dev mutate --testsuite "$testsuite" --count 100000
 # Executables against wasmtime: the examples, every SIMD instruction on edge inputs, WASI by area
 # (with the sandbox-escape matrix and sockets), and httpbin end to end in its three flavors.

@@ -41,6 +41,18 @@ package struct DifferentialConfiguration: Sendable {
     package var allowTraps = true
     /// Python with the wasmtime package, and the reference script, to settle disagreements.
     package var reference: (python: URL, script: URL)?
+    /// Seconds a module's compilation may take before it counts as a compiler hang.
+    package var compileTimeout = 60.0
+    /// Called, on a thread of its own, with one line naming the module when a compilation takes
+    /// longer than `compileTimeout` (the module is saved to `failureDirectory` first). The hung
+    /// compilation cannot be stopped, so the default prints the line and ends the process with
+    /// status 1; the run does not go on.
+    package var onCompileHang: @Sendable (String) -> Void = { line in
+        print("error: \(line)")
+        print("difftest: stopped at a compiler hang")
+        fflush(nil)
+        _exit(1)
+    }
 
     package init(wasmTools: URL, workDirectory: URL) {
         self.wasmTools = wasmTools
@@ -68,7 +80,7 @@ package struct DifferentialSummary: Sendable {
 }
 
 /// One module to test and where it came from.
-struct Candidate {
+struct Candidate: Sendable {
     var label: String
     var seed: UInt64
     var bytes: [UInt8]
@@ -140,10 +152,17 @@ package final class DifferentialRun {
                 save(candidate, reason: "rejected: \(error)")
             }
         }
+        let hung = prepared.map(\.candidate)
+        let (timeout, failureDirectory, report) = (configuration.compileTimeout, failureDirectory, configuration.onCompileHang)
         let native = NativeBatch(
             modules: modules, directory: configuration.workDirectory, batch: number,
             optimizationLevel: configuration.optimizationLevel, cpu: configuration.cpu, jobs: configuration.jobs,
-            linker: linker)
+            linker: linker, compileTimeout: timeout
+        ) { index in
+            let line = "\(hung[index].label): compiling did not finish in \(timeout) s (a compiler hang)"
+            Self.save(hung[index], reason: line, in: failureDirectory)
+            report(line)
+        }
         for (index, (candidate, interpreted)) in prepared.enumerated() {
             guard let descriptor = native.descriptors[index] else {
                 summary.errors.append("\(candidate.label): \(native.failures[index] ?? "not compiled")")
@@ -181,11 +200,21 @@ package final class DifferentialRun {
         return UInt64(name.dropFirst("seed-".count).prefix { $0.isNumber })
     }
 
+    /// Where `save` keeps a failing module: the failure directory, and whether modules are
+    /// named by seed (generated) or by file.
+    private var failureDirectory: (url: URL, bySeed: Bool)? {
+        configuration.failureDirectory.map { ($0, configuration.files.isEmpty) }
+    }
+
     /// Keeps a failing module (and why) in the failure directory.
     private func save(_ candidate: Candidate, reason: String) {
-        guard let directory = configuration.failureDirectory else { return }
+        Self.save(candidate, reason: reason, in: failureDirectory)
+    }
+
+    private static func save(_ candidate: Candidate, reason: String, in failureDirectory: (url: URL, bySeed: Bool)?) {
+        guard let (directory, bySeed) = failureDirectory else { return }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let name = configuration.files.isEmpty ? "seed-\(candidate.seed)" : candidate.label.replacingOccurrences(of: ".wasm", with: "")
+        let name = bySeed ? "seed-\(candidate.seed)" : candidate.label.replacingOccurrences(of: ".wasm", with: "")
         _ = FileManager.default.createFile(
             atPath: directory.appendingPathComponent(name + ".wasm").path, contents: Data(candidate.bytes))
         _ = FileManager.default.createFile(

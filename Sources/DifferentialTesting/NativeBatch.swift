@@ -7,6 +7,7 @@ import Codegen
 import Foundation
 import Lowering
 import SpecHarness
+import Synchronization
 import WasmParser
 
 #if canImport(Glibc)
@@ -23,7 +24,12 @@ final class NativeBatch {
     private let libraryPath: String
 
     /// Compiles `modules` at `optimizationLevel` for `cpu` on `jobs` threads, links and loads them.
-    init(modules: [Module], directory: URL, batch: Int, optimizationLevel: Int, cpu: String, jobs: Int, linker: String) {
+    /// A module whose compilation takes longer than `compileTimeout` seconds is passed to `onHang`
+    /// (`CompileWatch`).
+    init(
+        modules: [Module], directory: URL, batch: Int, optimizationLevel: Int, cpu: String, jobs: Int, linker: String,
+        compileTimeout: Double, onHang: @escaping @Sendable (Int) -> Void
+    ) {
         descriptors = Array(repeating: nil, count: modules.count)
         libraryPath = directory.appendingPathComponent("batch-\(batch).so").path
         struct Job: Sendable {
@@ -34,7 +40,11 @@ final class NativeBatch {
         let work = modules.enumerated().map { index, module in
             Job(index: index, module: module, object: directory.appendingPathComponent("batch-\(batch)-\(index).o").path)
         }
+        let watch = CompileWatch(timeout: compileTimeout, onHang: onHang)
+        defer { watch.stop() }
         let results = ParallelWork.map(work, workers: jobs) { job -> String? in
+            watch.begin(job.index)
+            defer { watch.end(job.index) }
             var lowering = LoweringOptions()
             lowering.descriptorSymbol = Self.symbol(job.index)
             lowering.allowHostImports = true
@@ -87,5 +97,57 @@ final class NativeBatch {
         var candidates = [environment["W2N_LLD"], "/usr/lib/llvm-19/bin/ld.lld"].compactMap { $0 }
         for directory in (environment["PATH"] ?? "").split(separator: ":") { candidates.append("\(directory)/ld.lld") }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// Watches the compilations of a batch from a thread of its own and reports one that runs longer
+/// than the timeout, once. A compilation cannot be interrupted on its thread, and LLVM has hung on
+/// generated modules (seed 1012953 at -O0 looped in instruction selection, memory growing); without
+/// this a campaign would stall without a word. The report's handler decides what happens next
+/// (`DifferentialConfiguration.onCompileHang`: say so and end the process).
+final class CompileWatch: Sendable {
+    private let timeout: Duration
+    private let onHang: @Sendable (Int) -> Void
+    /// When each running compilation began, by module index; whether one was reported; whether
+    /// the batch is over.
+    private let state = Mutex<(started: [Int: ContinuousClock.Instant], reported: Bool, stopped: Bool)>(([:], false, false))
+
+    init(timeout: Double, onHang: @escaping @Sendable (Int) -> Void) {
+        self.timeout = .milliseconds(Int64(max(0, timeout) * 1000))
+        self.onHang = onHang
+        let thread = Thread { [self] in watch() }
+        thread.start()
+    }
+
+    func begin(_ index: Int) { state.withLock { $0.started[index] = .now } }
+
+    /// Ends the watch of a compilation; one that took longer than the timeout is reported too
+    /// (it finished between two looks of the watching thread).
+    func end(_ index: Int) {
+        let late = state.withLock { state in
+            let start = state.started.removeValue(forKey: index)
+            return start.map { ContinuousClock.now - $0 > timeout } == true && report(&state)
+        }
+        if late { onHang(index) }
+    }
+
+    func stop() { state.withLock { $0.stopped = true } }
+
+    /// Whether this is the first report (each watch reports once).
+    private func report(_ state: inout (started: [Int: ContinuousClock.Instant], reported: Bool, stopped: Bool)) -> Bool {
+        defer { state.reported = true }
+        return !state.reported
+    }
+
+    private func watch() {
+        while true {
+            Thread.sleep(forTimeInterval: 0.1)
+            let (hung, stopped) = state.withLock { state -> (Int?, Bool) in
+                let hung = state.started.first { ContinuousClock.now - $0.value > timeout }?.key
+                return (hung.flatMap { report(&state) ? $0 : nil }, state.stopped)
+            }
+            if let hung { onHang(hung) }
+            if stopped || hung != nil { return }
+        }
     }
 }

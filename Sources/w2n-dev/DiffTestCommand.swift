@@ -16,7 +16,9 @@ struct DiffTestCommand: ParsableCommand {
             exported, bounded loops). Every exported function is called with arguments derived from \
             the seed in both engines; results (bit for bit, NaN payloads aside), traps, and the final \
             memories, globals and tables are compared. A disagreement is settled by wasmtime (PyPI) \
-            and the module saved to --failures for `scripts/difftest-shrink.sh`. --replay runs the \
+            and the module saved to --failures for `scripts/difftest-shrink.sh`. A compilation that \
+            outlasts --compile-timeout is a compiler hang: the module is saved likewise and the run \
+            stops there with status 1 (the compiling thread cannot be interrupted). --replay runs the \
             .wasm files of a folder (the kept regression cases) instead. The last line is \
             `difftest: N compared, N agreed, N inconclusive ..., N disagreements, N errors`; the \
             exit status is 1 when there is a disagreement or an error.
@@ -57,6 +59,9 @@ struct DiffTestCommand: ParsableCommand {
 
     @Option(help: "Seconds after which a call is interrupted.")
     var callTimeout = 10.0
+
+    @Option(help: "Seconds a module's compilation may take; a longer one is reported as a compiler hang and ends the run (status 1).")
+    var compileTimeout = 60.0
 
     @Option(help: "Where disagreeing modules are saved (default: <repo>/.build-spec/difftest-failures).")
     var failures: String?
@@ -100,6 +105,11 @@ struct DiffTestCommand: ParsableCommand {
         if let module {
             configuration.files = [URL(fileURLWithPath: module)]
             configuration.failureDirectory = nil
+        }
+        configuration.compileTimeout = compileTimeout
+        if let interesting {
+            // `wasm-tools shrink` minimizes a hang like a disagreement.
+            configuration.onCompileHang = { line in _exit(line.contains(interesting) ? 0 : 1) }
         }
         configuration.argumentsSeed = argumentsSeed
         configuration.allowTraps = !noTraps
