@@ -124,8 +124,8 @@ final class TargetMachine {
         var features = ""
         if cpu == "native" {
             guard target == .host else { throw .llvm("--cpu native is only possible for the host target") }
-            cpuName = takeMessage(LLVMGetHostCPUName())
-            features = takeMessage(LLVMGetHostCPUFeatures())
+            let host = HostCPU.current()
+            (cpuName, features) = (host.name, host.features)
         }
         let level: LLVMCodeGenOptLevel
         switch optimizationLevel {
@@ -195,10 +195,17 @@ final class TargetMachine {
     }
 }
 
-/// This machine's CPU as `--cpu native` sees it: LLVM's name for it and its features (for keys of
-/// caches of code compiled for it).
-public func hostCPUDescription() -> String {
-    takeMessage(LLVMGetHostCPUName()) + " " + takeMessage(LLVMGetHostCPUFeatures())
+/// This machine's CPU as `--cpu native` sees it: LLVM's name for it and its features (what
+/// TargetMachine compiles for, and what keys caches of code compiled for it).
+public struct HostCPU: Sendable, CustomStringConvertible {
+    public let name: String
+    public let features: String
+
+    public static func current() -> HostCPU {
+        HostCPU(name: takeMessage(LLVMGetHostCPUName()), features: takeMessage(LLVMGetHostCPUFeatures()))
+    }
+
+    public var description: String { name + " " + features }
 }
 
 /// Returns LLVM's message and frees it.

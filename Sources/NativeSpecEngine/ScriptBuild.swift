@@ -129,7 +129,7 @@ final class ScriptBuild {
     }
 
     /// This machine's CPU, for the cache keys of `--cpu native` code (asked of LLVM once).
-    private static let hostCPU = hostCPUDescription()
+    private static let hostCPU = HostCPU.current().description
 
     private static func compile(_ job: Job, configuration: NativeEngine.Configuration) -> JobResult {
         guard let data = FileManager.default.contents(atPath: job.url.path) else {
