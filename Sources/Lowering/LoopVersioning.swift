@@ -18,8 +18,10 @@
 //
 //   (leaves: values from outside the loop; c: the memarg offset; w: none, or one 64-bit value
 //   from outside the loop, which is how LLVM writes an outer loop's 32-bit address arithmetic
-//   once it has widened it), and every other load or store is tagged as instance data, globals or
-//   tables, which cannot fault;
+//   once it has widened it; zext(v) may also appear as `x & (2^32 − 2^t)` with x a 64-bit affine
+//   value whose parts are multiples of 2^t, instcombine's form of zext(trunc(x)) once LLVM has
+//   widened v's induction variable), and every other load or store is tagged as instance data,
+//   globals or tables, which cannot fault;
 // - it calls nothing but trap points and intrinsics without pointer operands (so memory cannot
 //   grow while it runs, and nothing observable happens in it);
 // - its values are used after it only by phis of its exit blocks (LCSSA, which Codegen forms
@@ -182,7 +184,10 @@ private struct LinearAccess {
 private struct AccessGroup {
     var variable: Affine
     var wide: LLVMValueRef?
+    /// The lowest constant of the variable parts (for the test that they do not wrap below zero).
     var lowestConstant: Int64
+    /// The lowest constant + memarg offset: where the group's bytes begin (for the overlap tests).
+    var lowestStart: Int64
     var highestEnd: Int64
     /// Whether the loop stores through the group.
     var isWritten: Bool
@@ -609,6 +614,8 @@ private struct LoopCandidate {
                     a.variable == nil || b.variable == nil, a.wide == nil || b.wide == nil
                 else { break }
                 return (a.variable ?? b.variable, a.wide ?? b.wide, a.constant + b.constant)
+            case LLVMAnd:
+                if let variable = zeroExtendedLowHalf(value) { return (variable, nil, 0) }
             default:
                 break
             }
@@ -616,6 +623,23 @@ private struct LoopCandidate {
         // Any other value from outside the loop (not a constant expression) is a wide part.
         guard !isInLoop(value), LLVMIsAConstant(value) == nil, isInteger(value, width: 64) else { return nil }
         return (nil, value, 0)
+    }
+
+    /// `x & mask` with x a 64-bit affine value of the loop and mask 2^32 − 2^t, where every part
+    /// of x is a multiple of 2^t: that is zext(trunc(x)), the form instcombine gives a zero-extended
+    /// 32-bit address once LLVM has widened the induction variable it comes from and knows its low
+    /// t bits are zero (`and i64 (56·i), 0xFFFFFFF8`). The affine form of x, which describes
+    /// trunc(x) as well (it is computed modulo 2^32), or nil.
+    private mutating func zeroExtendedLowHalf(_ value: LLVMValueRef) -> Affine? {
+        let (x, mask) = (LLVMGetOperand(value, 0)!, LLVMGetOperand(value, 1)!)
+        guard isInteger(x, width: 64), LLVMIsAConstantInt(mask) != nil else { return nil }
+        let maskBits = LLVMConstIntGetZExtValue(mask)
+        let lowZeros = UInt64(maskBits.trailingZeroBitCount)
+        guard lowZeros < 32, maskBits == (UInt64(1) << 32) - (UInt64(1) << lowZeros), let variable = affine(x) else { return nil }
+        let multiple = Int64(1) << Int64(lowZeros)
+        let isMultiple = variable.terms.allSatisfy { $0.coefficient % multiple == 0 } && variable.constant % multiple == 0
+            && variable.stride % multiple == 0
+        return isMultiple ? variable : nil
     }
 
     /// A 32-bit value as an affine function of the iteration number, or nil.
@@ -669,18 +693,20 @@ private struct LoopCandidate {
     /// Adds the fast copy and the check in the preheader that chooses between it and the original.
     mutating func version() {
         for access in accesses {
-            let start = access.variable.constant
-            let end = access.variable.constant + access.offset + access.size
+            let constant = access.variable.constant
+            let start = constant + access.offset
+            let end = start + access.size
             let isStore = LLVMIsAStoreInst(access.instruction) != nil
             if let i = groups.firstIndex(where: { $0.contains(access) }) {
-                groups[i].lowestConstant = min(groups[i].lowestConstant, start)
+                groups[i].lowestConstant = min(groups[i].lowestConstant, constant)
+                groups[i].lowestStart = min(groups[i].lowestStart, start)
                 groups[i].highestEnd = max(groups[i].highestEnd, end)
                 groups[i].isWritten = groups[i].isWritten || isStore
             } else {
                 groups.append(
                     AccessGroup(
-                        variable: access.variable, wide: access.wide, lowestConstant: start, highestEnd: end,
-                        isWritten: isStore))
+                        variable: access.variable, wide: access.wide, lowestConstant: constant, lowestStart: start,
+                        highestEnd: end, isWritten: isStore))
             }
         }
 
@@ -986,7 +1012,7 @@ private struct LoopCandidate {
         let stride = group.variable.stride
         let travelled = LLVMBuildMul(builder, steps, constant(stride), "")!
         var narrowLow = LLVMBuildAdd(builder, narrowBase, constant(group.lowestConstant), "")!
-        var low = LLVMBuildAdd(builder, base, constant(group.lowestConstant), "")!
+        var low = LLVMBuildAdd(builder, base, constant(group.lowestStart), "")!
         var high = LLVMBuildAdd(builder, base, constant(group.highestEnd), "")!
         if stride > 0 { high = LLVMBuildAdd(builder, high, travelled, "")! }
         if stride < 0 {

@@ -402,6 +402,20 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(beyond.contains { $0.contains("w2n_trap") })
     }
 
+    @Test func aWidenedAddressWrittenAsAMaskIsVersioned() throws {
+        // (param $n i32) (local $j i32): loop: mem32[56·j + 1024] = j, j += 1, while j < n (signed).
+        // LLVM widens j, and instcombine writes zext(56·j) as `and i64 (56·j), 0xFFFFFFF8`.
+        let body: [UInt8] = [
+            0x03, 0x40, 0x20, 0x01, 0x41, 0x38, 0x6C, 0x20, 0x01, 0x36, 0x02, 0x80, 0x08,
+            0x20, 0x01, 0x41, 0x01, 0x6A, 0x21, 0x01, 0x20, 0x01, 0x20, 0x00, 0x48, 0x0D, 0x00, 0x0B,
+        ]
+        let ir = try optimizedIR(
+            moduleWithFunction(params: [i32], locals: [[0x01, 0x7F]], body: body, memory: true), loopVersioning: true)
+        #expect(ir.contains("4294967288"))
+        #expect(ir.contains("%fast."))
+        #expect(ir.contains("asm sideeffect"))
+    }
+
     @Test func aLoopWhoseExitDependsOnMemoryIsNotVersioned() throws {
         // (param $p i32): loop: local.get p, i32.const 1, i32.add, local.tee p, i32.load8_u, br_if 0
         let body: [UInt8] = [0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x22, 0x00, 0x2D, 0x00, 0x00, 0x0D, 0x00, 0x0B]

@@ -529,3 +529,100 @@
 (assert_return (invoke "word" (i32.const 264)) (i32.const 0))
 (assert_return (invoke "word" (i32.const 268)) (i32.const -1))
 (assert_return (invoke "word" (i32.const 65532)) (i32.const -16317))
+
+;; A 64-bit part in a group's address: records of 56 bytes at a constant address (the memarg
+;; offset), as in n-body's main, where LLVM widens the outer loop's 56·i (its trip count is
+;; constant) and the inner loop reads b[i] at memory0 + 56·i + offset, a group of stride 0 with a
+;; wide part. b[i].a += b[j].b and b[j].c += 1 for 0 ≤ i < j < 40 (enough records that LLVM
+;; does not unroll the nest). With one page the records from b[3] on lie past the end of memory,
+;; so the check fails and the original loop traps; after memory.grow the copy runs.
+(module
+  (memory 1)
+  (func (export "pairs_fixed") (param $steps i32) (param $n i32)
+    (local $i i32) (local $j i32)
+    (loop $step
+      (local.set $i (i32.const 0))
+      (loop $outer
+        (local.set $j (i32.add (local.get $i) (i32.const 1)))
+        (block $done
+          (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+          (loop $inner
+            (i32.store offset=65368 (i32.mul (local.get $i) (i32.const 56))
+              (i32.add (i32.load offset=65368 (i32.mul (local.get $i) (i32.const 56)))
+                       (i32.load offset=65372 (i32.mul (local.get $j) (i32.const 56)))))
+            (i32.store offset=65376 (i32.mul (local.get $j) (i32.const 56))
+              (i32.add (i32.load offset=65376 (i32.mul (local.get $j) (i32.const 56))) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br_if $inner (i32.lt_s (local.get $j) (local.get $n)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $outer (i32.lt_s (local.get $i) (i32.const 40))))
+      (local.set $steps (i32.sub (local.get $steps) (i32.const 1)))
+      (br_if $step (local.get $steps))))
+  ;; The lower triangle, j < i: b[j].c += 1, then b[i].a += b[j].b. Here b[i], the group with
+  ;; the wide part, is the highest record, so its part of the check alone sends i = 3 to the
+  ;; original loop, which counts b0.c before its load of b3.a traps. (The copy keeps b[i].a in
+  ;; a register, loaded before the loop: had it run, nothing would have been counted.)
+  (func (export "pairs_lower") (param $n i32)
+    (local $i i32) (local $j i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (block $done
+        (br_if $done (i32.ge_s (local.get $j) (local.get $i)))
+        (loop $inner
+          (i32.store offset=65376 (i32.mul (local.get $j) (i32.const 56))
+            (i32.add (i32.load offset=65376 (i32.mul (local.get $j) (i32.const 56))) (i32.const 1)))
+          (i32.store offset=65368 (i32.mul (local.get $i) (i32.const 56))
+            (i32.add (i32.load offset=65368 (i32.mul (local.get $i) (i32.const 56)))
+                     (i32.load offset=65372 (i32.mul (local.get $j) (i32.const 56)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $inner (i32.lt_s (local.get $j) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_s (local.get $i) (local.get $n)))))
+  (func (export "grow") (param $pages i32) (result i32) (memory.grow (local.get $pages)))
+  (func (export "word") (param $p i32) (result i32) (i32.load (local.get $p)))
+  (func (export "set_word") (param $p i32) (param $v i32) (i32.store (local.get $p) (local.get $v)))
+)
+
+;; pairs_lower with b0.b = 10, b1.b = 20, b2.a = 5: i = 1 adds 10 to b1.a, i = 2 adds 10 and 20
+;; to b2.a, and i = 3 counts b0.c a third time before b3.a (65536) traps.
+(assert_return (invoke "set_word" (i32.const 65372) (i32.const 10)))
+(assert_return (invoke "set_word" (i32.const 65428) (i32.const 20)))
+(assert_return (invoke "set_word" (i32.const 65480) (i32.const 5)))
+(assert_trap (invoke "pairs_lower" (i32.const 40)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65424)) (i32.const 10))
+(assert_return (invoke "word" (i32.const 65480)) (i32.const 35))
+(assert_return (invoke "word" (i32.const 65376)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 65432)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 65488)) (i32.const 0))
+;; Back to zero for pairs_fixed.
+(assert_return (invoke "set_word" (i32.const 65372) (i32.const 0)))
+(assert_return (invoke "set_word" (i32.const 65376) (i32.const 0)))
+(assert_return (invoke "set_word" (i32.const 65424) (i32.const 0)))
+(assert_return (invoke "set_word" (i32.const 65432) (i32.const 0)))
+(assert_return (invoke "set_word" (i32.const 65480) (i32.const 0)))
+
+;; b[k] at 65368 + 56·k; a at +0, b at +4, c at +8. b0.a = 1, b1.b = 10, b2.b = 20.
+(assert_return (invoke "set_word" (i32.const 65368) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 65428) (i32.const 10)))
+(assert_return (invoke "set_word" (i32.const 65484) (i32.const 20)))
+;; One page: i = 0 adds b1.b and b2.b to b0.a and counts b1.c and b2.c; reading b3.b (65540)
+;; traps.
+(assert_trap (invoke "pairs_fixed" (i32.const 1) (i32.const 40)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 65368)) (i32.const 31))
+(assert_return (invoke "word" (i32.const 65432)) (i32.const 1))
+(assert_return (invoke "word" (i32.const 65488)) (i32.const 1))
+;; Two pages (b3 and b4 zero): b0.a = 31 + 10 + 20, b1.a = 20, and b[j].c counts j more pairs.
+(assert_return (invoke "grow" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "pairs_fixed" (i32.const 1) (i32.const 40)))
+(assert_return (invoke "word" (i32.const 65368)) (i32.const 61))
+(assert_return (invoke "word" (i32.const 65424)) (i32.const 20))
+(assert_return (invoke "word" (i32.const 65432)) (i32.const 2))
+(assert_return (invoke "word" (i32.const 65488)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 65544)) (i32.const 3))
+(assert_return (invoke "word" (i32.const 65600)) (i32.const 4))
+(assert_return (invoke "word" (i32.const 67560)) (i32.const 39))
+;; Three steps more: the counts go up by 3·j each, b0.a by 3·30.
+(assert_return (invoke "pairs_fixed" (i32.const 3) (i32.const 40)))
+(assert_return (invoke "word" (i32.const 65368)) (i32.const 151))
+(assert_return (invoke "word" (i32.const 65600)) (i32.const 16))
+(assert_return (invoke "word" (i32.const 67560)) (i32.const 156))
