@@ -14,12 +14,10 @@ extension ModuleLowering {
         let instance = LLVMGetParam(function, 0)!
         builder.position(at: LLVMAppendBasicBlockInContext(context, function, "entry"))
 
-        let globals = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.globals, "globals")
         for (i, global) in module.globals.enumerated() {
             let index = module.importedGlobalCount + i
             let value = evaluate(global.initializer, instance: instance)
-            let cell = builder.loadPointer(globals, offset: 8 * index, "global\(index).cell")
-            builder.store(value, cell, align: 8)
+            builder.store(value, globalCell(index, instance: instance, builder: builder), align: 8)
         }
 
         let elems = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.elems, "elems")
@@ -57,6 +55,18 @@ extension ModuleLowering {
         return function
     }
 
+    /// The 16-byte cell of global `index`: for the module's own globals at a constant offset from
+    /// the instance (RuntimeABI.ownGlobalCellOffset), for imports through the instance's `globals`
+    /// (the exporter's cell). `invariant` marks the loads of the import's path as invariant.
+    func globalCell(_ index: Int, instance: LLVMValueRef, builder: IRBuilder, invariant: Bool = false) -> LLVMValueRef {
+        if index >= module.importedGlobalCount {
+            let offset = RuntimeABI.ownGlobalCellOffset(index, globalCount: module.globalTypes.count)
+            return builder.byteOffset(instance, offset, "global\(index).cell")
+        }
+        let globals = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.globals, "globals", invariant: invariant)
+        return builder.loadPointer(globals, offset: 8 * index, "global\(index).cell", invariant: invariant)
+    }
+
     /// Emits the value of a constant expression.
     func evaluate(_ expression: ConstantExpression, instance: LLVMValueRef) -> LLVMValueRef {
         var stack: [LLVMValueRef] = []
@@ -74,8 +84,7 @@ extension ModuleLowering {
                 let functions = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.functions, "functions")
                 stack.append(builder.loadPointer(functions, offset: 8 * Int(index), "ref.func\(index)"))
             case .globalGet(let index):
-                let globals = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.globals, "globals")
-                let cell = builder.loadPointer(globals, offset: 8 * Int(index), "global\(index).cell")
+                let cell = globalCell(Int(index), instance: instance, builder: builder)
                 let type = types.type(of: module.globalTypes[Int(index)].valueType)
                 stack.append(builder.load(type, cell, "global\(index)", align: 8))
             case .binary(let operation):

@@ -48,6 +48,13 @@ public enum RuntimeABI {
     /// Size of a global cell (`w2n_value`).
     public static let valueSize = 16
 
+    /// Byte offset from the instance of the cell of global `index` when the module defines it (not
+    /// an import): the runtime puts the module's own cells right before the instance, in one
+    /// allocation with it, so generated code reaches them without loads.
+    public static func ownGlobalCellOffset(_ index: Int, globalCount: Int) -> Int {
+        -valueSize * (globalCount - index)
+    }
+
     /// Trap codes (`enum w2n_trap_code`); messages are the spec's strings.
     public enum TrapCode: UInt32, CaseIterable, Sendable {
         case unreachable = 1

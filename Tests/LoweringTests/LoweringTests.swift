@@ -137,6 +137,28 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(product.contains("quieted"))
     }
 
+    @Test func ownGlobalsLieBeforeTheInstanceAndImportedOnesBehindTheirCell() throws {
+        // (import "env" "g" (global i32)) (global (mut i32) 5) (global (mut i32) 7)
+        // (func (result i32) global.get 0 global.get 2 i32.add global.set 1 global.get 1)
+        var bytes = header
+        bytes += section(1, vector([[0x60, 0x00, 0x01, i32]]))
+        bytes += section(2, vector([name("env") + name("g") + [0x03, i32, 0x00]]))
+        bytes += section(3, vector([[0x00]]))
+        bytes += section(6, vector([[i32, 0x01, 0x41, 0x05, 0x0B], [i32, 0x01, 0x41, 0x07, 0x0B]]))
+        let code: [UInt8] = [0x00, 0x23, 0x00, 0x23, 0x02, 0x6A, 0x24, 0x01, 0x23, 0x01, 0x0B]
+        bytes += section(10, vector([uleb(UInt64(code.count)) + code]))
+        var options = LoweringOptions()
+        options.allowHostImports = true
+        let ir = try lowerToIR(bytes, options: options)
+        // Of three globals, own global 1 is 32 bytes before the instance and global 2 16 bytes:
+        // no loads on the way (the runtime allocates those cells with the instance).
+        #expect(ir.contains("%global1.cell = getelementptr i8, ptr %instance, i64 -32"))
+        #expect(ir.contains("%global2.cell = getelementptr i8, ptr %instance, i64 -16"))
+        #expect(!ir.contains("%global1.cell = load") && !ir.contains("%global2.cell = load"))
+        // The import's cell is the exporter's: read from the instance's `globals`.
+        #expect(ir.contains("%global0.cell = load ptr"))
+    }
+
     @Test func multiValueBlocksBecomePhis() throws {
         // (result i32 i32 via type 1): block (type 1) i32.const 1 i32.const 2 end i32.add
         var bytes = header

@@ -174,7 +174,9 @@ struct w2n_instance {
   uint8_t *memory0;               /* 0: base of memory 0 (NULL without memory) */
   w2n_memory **memories;          /* 8: every memory, imported ones first */
   w2n_table **tables;             /* 16: every table, imported ones first */
-  w2n_value **globals;            /* 24: a 16-byte cell per global (imports: the exporter's) */
+  w2n_value **globals;            /* 24: a 16-byte cell per global (imports: the exporter's); the
+                                     module's own cells lie right before the instance, global i at
+                                     (w2n_value *)instance - (num_globals - i) */
   w2n_funcref **functions;        /* 32: a funcref per function index (imports: the exporter's) */
   const uint32_t *type_ids;       /* 40: canonical id per type index */
   w2n_elem_segment *elems;        /* 48: element segments' items */
@@ -778,7 +780,7 @@ typedef struct w2n_instance_private {
   uint32_t first_own_memory, first_own_table, first_own_global;
   w2n_memory *own_memories; /* module->num_memories - first_own_memory of them */
   w2n_table *own_tables;
-  w2n_value *own_globals;
+  w2n_value *own_globals; /* right before `public`, in the same allocation (see allocate_instance) */
   w2n_funcref *own_funcrefs; /* one per function index; imports from hosts leave theirs unused */
   uint32_t *type_ids;
 } w2n_instance_private;
@@ -959,15 +961,21 @@ static void count_imports(const w2n_module *module, uint32_t counts[4]) {
       counts[module->imports[i].kind]++;
 }
 
+/* The module's own globals' cells lie right before the instance, in one allocation with it:
+ * global i (not imported) at instance - 16 * (num_globals - i), where generated code reads and
+ * writes it without going through `globals` (RuntimeABI.ownGlobalCellOffset). */
 static w2n_instantiate_status allocate_instance(const w2n_module *module, w2n_instance_private **out) {
-  w2n_instance_private *self = calloc(1, sizeof *self);
-  if (self == NULL)
-    return W2N_INSTANTIATE_OUT_OF_MEMORY;
-  *out = self;
-  w2n_instance *instance = &self->public;
-  instance->module = module;
   uint32_t imported[4];
   count_imports(module, imported);
+  size_t own_globals = module->num_globals - imported[W2N_EXTERN_GLOBAL];
+  uint8_t *block = calloc(1, own_globals * sizeof(w2n_value) + sizeof(w2n_instance_private));
+  if (block == NULL)
+    return W2N_INSTANTIATE_OUT_OF_MEMORY;
+  w2n_instance_private *self = (w2n_instance_private *)(block + own_globals * sizeof(w2n_value));
+  *out = self;
+  self->own_globals = (w2n_value *)block;
+  w2n_instance *instance = &self->public;
+  instance->module = module;
   self->first_own_table = imported[W2N_EXTERN_TABLE];
   self->first_own_memory = imported[W2N_EXTERN_MEMORY];
   self->first_own_global = imported[W2N_EXTERN_GLOBAL];
@@ -982,11 +990,9 @@ static w2n_instantiate_status allocate_instance(const w2n_module *module, w2n_in
   self->own_funcrefs = allocate(module->num_functions, sizeof(w2n_funcref));
   self->own_memories = allocate(module->num_memories - self->first_own_memory, sizeof(w2n_memory));
   self->own_tables = allocate(module->num_tables - self->first_own_table, sizeof(w2n_table));
-  self->own_globals = allocate(module->num_globals - self->first_own_global, sizeof(w2n_value));
   if (self->type_ids == NULL || instance->memories == NULL || instance->tables == NULL || instance->globals == NULL ||
       instance->functions == NULL || instance->elems == NULL || instance->data_dropped == NULL ||
-      self->own_funcrefs == NULL || self->own_memories == NULL || self->own_tables == NULL ||
-      self->own_globals == NULL)
+      self->own_funcrefs == NULL || self->own_memories == NULL || self->own_tables == NULL)
     return W2N_INSTANTIATE_OUT_OF_MEMORY;
   instance->type_ids = self->type_ids;
   for (uint32_t i = 0; i < module->num_types; i++)
@@ -1104,9 +1110,8 @@ void w2n_instance_free(w2n_instance *instance) {
   free(self->own_funcrefs);
   free(self->own_memories);
   free(self->own_tables);
-  free(self->own_globals);
   free(self->type_ids);
-  free(self);
+  free(self->own_globals); /* the allocation that holds `self` too */
 }
 
 /* Exports and calls ----------------------------------------------------------------------- */

@@ -299,8 +299,7 @@ extension FunctionLowering {
 
     /// The 16-byte cell of global `index`.
     func globalCell(_ index: UInt32) -> LLVMValueRef {
-        let globals = builder.loadPointer(instance, offset: RuntimeABI.InstanceOffset.globals, "globals", invariant: true)
-        return builder.loadPointer(globals, offset: 8 * Int(index), "global\(index).cell", invariant: true)
+        moduleLowering.globalCell(Int(index), instance: instance, builder: builder, invariant: true)
     }
 
     mutating func visitGlobalGet(globalIndex: UInt32) throws(WasmParserError) {

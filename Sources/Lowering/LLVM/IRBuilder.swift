@@ -137,7 +137,7 @@ struct IRBuilder {
 
     /// `base + offset` bytes, with a constant offset.
     func byteOffset(_ base: LLVMValueRef, _ offset: Int, _ name: String = "") -> LLVMValueRef {
-        offset == 0 ? base : byteOffset(base, i64(UInt64(offset)), name)
+        offset == 0 ? base : byteOffset(base, i64(UInt64(bitPattern: Int64(offset))), name)
     }
 
     /// The `w2n_memory` of memory `index` of `instance`, fixed for the instance; the pointers are

@@ -166,7 +166,9 @@ struct w2n_instance {
   uint8_t *memory0;               /* 0: base of memory 0 (NULL without memory) */
   w2n_memory **memories;          /* 8: every memory, imported ones first */
   w2n_table **tables;             /* 16: every table, imported ones first */
-  w2n_value **globals;            /* 24: a 16-byte cell per global (imports: the exporter's) */
+  w2n_value **globals;            /* 24: a 16-byte cell per global (imports: the exporter's); the
+                                     module's own cells lie right before the instance, global i at
+                                     (w2n_value *)instance - (num_globals - i) */
   w2n_funcref **functions;        /* 32: a funcref per function index (imports: the exporter's) */
   const uint32_t *type_ids;       /* 40: canonical id per type index */
   w2n_elem_segment *elems;        /* 48: element segments' items */
