@@ -252,6 +252,53 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(try relocations(of: options.objectOutput!).contains("R_X86_64_32S"))
     }
 
+    @Test func brTableIsAJumpTableWithItsDefaultAsTheLastEntry() throws {
+        // block block block (local.get 0) br_table 0 1 2 end ... : three entries and the default.
+        let body: [UInt8] = [0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0x00, 0x0E, 0x02, 0x00, 0x01, 0x02, 0x0B,
+                             0x41, 0x0A, 0x0F, 0x0B, 0x41, 0x14, 0x0F, 0x0B, 0x41, 0x1E]
+        let ir = try lowerToIR(moduleWithFunction(params: [i32], results: [i32], body: body))
+        #expect(ir.contains("%br_table.index = call i32 @llvm.umin.i32(i32 %local0.value, i32 2)"))
+        #expect(ir.contains("switch i32 %br_table.index, label %br_table.beyond"))
+        #expect(ir.contains("i32 2, label"))
+    }
+
+    /// An interpreter's loop: pc walks a bytecode in memory, and each of `handlers` opcodes
+    /// updates an accumulator its own way and goes back to the dispatch; other bytes end the run.
+    static func interpreterLoop(handlers: Int) -> [UInt8] {
+        let operations: [UInt8] = [0x6A, 0x73, 0x6C, 0x6B, 0x77, 0x72, 0x74]  // add xor mul sub rotl or shl
+        var body: [UInt8] = [0x03, 0x40, 0x02, 0x40] + Array(repeating: [0x02, 0x40], count: handlers).flatMap { $0 }
+        body += [0x20, 0x00, 0x2D, 0x00, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x21, 0x00]  // load8_u pc; pc += 1
+        body += [0x0E] + uleb(UInt64(handlers)) + (0...handlers).flatMap { uleb(UInt64($0)) }
+        for i in 0..<handlers {
+            body += [0x0B, 0x20, 0x01, 0x41] + sleb(Int64(3 + 7 * i)) + [operations[i % operations.count], 0x21, 0x01]
+            body += [0x0C] + uleb(UInt64(handlers - i))
+        }
+        body += [0x0B, 0x20, 0x01, 0x0F, 0x0B, 0x41, 0x00]
+        return moduleWithFunction(results: [0x7F], locals: [[0x02, 0x7F]], body: body, memory: true)
+    }
+
+    @Test func eachHandlerOfADispatchLoopEndsInAnIndirectJumpOfItsOwn() throws {
+        let module = try validateModule(Self.interpreterLoop(handlers: 20))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-dispatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let object = directory.appendingPathComponent("m.o").path
+        var options = CompileOptions()
+        options.target = .x86_64Linux
+        try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: options, objectPath: object)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/lib/llvm-19/bin/llvm-objdump")
+        process.arguments = ["-d", "--no-show-raw-insn", object]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let disassembly = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // One shared `jmpq *table(,%reg,8)` would be 1; the dispatch is copied into the handlers.
+        let indirectJumps = disassembly.split(separator: "\n").filter { $0.contains("jmpq\t*") }.count
+        #expect(indirectJumps >= 20)
+    }
+
     /// `y[i] += x[i]` for i in [0, n), f64: (param $y i32) (param $x i32) (param $n i32) (local $i i32).
     static let addArraysLoop: [UInt8] = {
         func element(_ array: UInt8) -> [UInt8] { [0x20, array, 0x20, 0x03, 0x41, 0x03, 0x74, 0x6A] }

@@ -187,11 +187,23 @@ extension FunctionLowering {
             frames[index].isEndReachable = true
             return frame.endBlock
         }
-        let defaultBlock = destination(targets.defaultLabel)
-        let switchInstruction = LLVMBuildSwitch(builder.builder, selector, defaultBlock, UInt32(targets.labels.count))!
+        let count = targets.labels.count
+        guard count > 0 else {
+            builder.branch(to: destination(targets.defaultLabel))
+            markUnreachable()
+            return
+        }
+        // The default is the table's last entry, at min(selector, count): a jump table without a
+        // range check in front of it.
+        let bounded = builder.intrinsic("llvm.umin", overloads: [types.i32], [selector, builder.i32(UInt32(count))], "br_table.index")
+        let unreachableBlock = newBlock("br_table.beyond")
+        let switchInstruction = LLVMBuildSwitch(builder.builder, bounded, unreachableBlock, UInt32(count + 1))!
         for (i, depth) in targets.labels.enumerated() {
             LLVMAddCase(switchInstruction, builder.i32(UInt32(i)), destination(depth))
         }
+        LLVMAddCase(switchInstruction, builder.i32(UInt32(count)), destination(targets.defaultLabel))
+        builder.position(at: unreachableBlock)
+        LLVMBuildUnreachable(builder.builder)
         markUnreachable()
     }
 
