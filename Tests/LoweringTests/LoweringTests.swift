@@ -212,17 +212,22 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         #expect(outputs[0].prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]))
     }
 
-    /// The relocations of an x86_64 object, as llvm-readobj prints them.
-    func relocations(of object: String) throws -> String {
+    /// What LLVM's tool `name` (llvm-readobj, llvm-objdump) prints for `arguments`.
+    func llvmTool(_ name: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/lib/llvm-19/bin/llvm-readobj")
-        process.arguments = ["--relocations", object]
+        process.executableURL = URL(fileURLWithPath: "/usr/lib/llvm-19/bin/\(name)")
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The relocations of an x86_64 object, as llvm-readobj prints them.
+    func relocations(of object: String) throws -> String {
+        try llvmTool("llvm-readobj", ["--relocations", object])
     }
 
     @Test func onlyTheObjectOfAnExecutableUsesAbsoluteAddresses() throws {
@@ -286,14 +291,7 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         var options = CompileOptions()
         options.target = .x86_64Linux
         try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: options, objectPath: object)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/lib/llvm-19/bin/llvm-objdump")
-        process.arguments = ["-d", "--no-show-raw-insn", object]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let disassembly = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let disassembly = try llvmTool("llvm-objdump", ["-d", "--no-show-raw-insn", object])
         // One shared `jmpq *table(,%reg,8)` would be 1; the dispatch is copied into the handlers.
         let indirectJumps = disassembly.split(separator: "\n").filter { $0.contains("jmpq\t*") }.count
         #expect(indirectJumps >= 20)

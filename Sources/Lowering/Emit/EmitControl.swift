@@ -188,11 +188,6 @@ extension FunctionLowering {
             return frame.endBlock
         }
         let count = targets.labels.count
-        guard count > 0 else {
-            builder.branch(to: destination(targets.defaultLabel))
-            markUnreachable()
-            return
-        }
         // The default is the table's last entry, at min(selector, count): a jump table without a
         // range check in front of it.
         let bounded = builder.intrinsic("llvm.umin", overloads: [types.i32], [selector, builder.i32(UInt32(count))], "br_table.index")
