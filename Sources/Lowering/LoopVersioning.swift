@@ -55,6 +55,15 @@
 // LLVM then keeps that address's value in a register for the whole loop instead of storing and
 // reloading it every iteration.
 //
+// A run of fewer than `shortestTrip` (8) iterations costs more in the check (some 20
+// instructions and a branch) than the trap points it saves, and is too short to vectorize: the
+// preheader tests the trip count first and sends such runs to the original loop without the rest
+// of the check (merge sort's copy of a run's last element or two, bench/compute sort). Not when
+// the check may be decided at compile time (`mayBeDecidedAtCompileTime`: it starts from constants
+// and enclosing loops' induction variables only, as in n-body, where every inner loop runs at most
+// 4 times): there a gate would keep every run in the original loop, where without it the check
+// folds away and only the copy is left.
+//
 // In the fast copy each group's accesses go through a pointer of its own, memory0 + b, and an
 // access is at that pointer + n·stride + its constant: 64-bit affine addresses, which LLVM's
 // scalar evolution understands (a zero-extended 32-bit sum it does not), so the loop vectorizer
@@ -95,6 +104,11 @@ public enum LoopVersioning {
         }
         return versioned
     }
+
+    /// Runs shorter than this take the original loop when the check cannot be decided at compile
+    /// time: for them the check costs more than the trap points it saves (merge sort's copy of a
+    /// run's last element or two), and they are too short to vectorize.
+    static let shortestTrip: Int64 = 8
 }
 
 /// What the pass needs of the module.
@@ -724,8 +738,17 @@ private struct LoopCandidate {
         // The trip count N and whether its formula holds; the copy runs when it does and all N
         // iterations are in bounds.
         let (tripCount, valid) = self.tripCount(of: countedExit)
-        var enter = valid
         LLVMSetValueName2(tripCount, "fast.trips", 10)
+        // The gate: a run of fewer than `shortestTrip` iterations takes the original loop without
+        // computing the rest of the check, unless the check may fold (`mayBeDecidedAtCompileTime`).
+        let checkBlock = LLVMInsertBasicBlockInContext(context.llvmContext, header, "fast.check")!
+        let long = mayBeDecidedAtCompileTime()
+            ? LLVMConstInt(LLVMInt1TypeInContext(context.llvmContext), 1, 0)!
+            : LLVMBuildICmp(builder, LLVMIntUGE, tripCount, constant(LoopVersioning.shortestTrip), "fast.long")!
+        LLVMBuildCondBr(builder, long, checkBlock, header)
+        LLVMInstructionEraseFromParent(preheaderBranch)
+        LLVMPositionBuilderAtEnd(builder, checkBlock)
+        var enter = valid
         let steps = LLVMBuildSub(builder, tripCount, constant(1), "")!
         let maximumSteps: Int64
         if case .narrow = countedExit.counter { maximumSteps = 1 << 32 } else { maximumSteps = (1 << 41) + 1 }
@@ -784,7 +807,7 @@ private struct LoopCandidate {
                 let (value, block) = (LLVMGetIncomingValue(phi, i)!, LLVMGetIncomingBlock(phi, i)!)
                 var incomingValue: LLVMValueRef? = map[value] ?? value
                 var incomingBlock: LLVMBasicBlockRef? = bodySet.contains(block)
-                    ? LLVMValueAsBasicBlock(map[LLVMBasicBlockAsValue(block)]!) : block
+                    ? LLVMValueAsBasicBlock(map[LLVMBasicBlockAsValue(block)]!) : checkBlock
                 LLVMAddIncoming(copy, &incomingValue, &incomingBlock, 1)
             }
         }
@@ -820,7 +843,7 @@ private struct LoopCandidate {
         LLVMPositionBuilderBefore(builder, latchBranch)
         let nextIteration = LLVMBuildNUWAdd(builder, iteration, constant(1), "")!
         var incomingValues: [LLVMValueRef?] = [constant(0), nextIteration]
-        var incomingBlocks: [LLVMBasicBlockRef?] = [preheader, fastLatch]
+        var incomingBlocks: [LLVMBasicBlockRef?] = [checkBlock, fastLatch]
         LLVMAddIncoming(iteration, &incomingValues, &incomingBlocks, 2)
         let goesOnWhenTrue = LLVMGetSuccessor(latchBranch, 0) == fastHeader
         let exitTarget = LLVMGetSuccessor(latchBranch, goesOnWhenTrue ? 1 : 0)
@@ -850,10 +873,43 @@ private struct LoopCandidate {
             }
         }
 
-        // The preheader chooses.
-        LLVMPositionBuilderBefore(builder, preheaderBranch)
+        // The check chooses; the original header's phis take the preheader's values from it too.
+        LLVMPositionBuilderAtEnd(builder, checkBlock)
         LLVMBuildCondBr(builder, enter, fastHeader, header)
-        LLVMInstructionEraseFromParent(preheaderBranch)
+        for phi in versioner.instructions(of: header) {
+            guard LLVMIsAPHINode(phi) != nil else { break }
+            for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == preheader {
+                var incomingValue: LLVMValueRef? = LLVMGetIncomingValue(phi, i)
+                var incomingBlock: LLVMBasicBlockRef? = checkBlock
+                LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
+            }
+        }
+    }
+
+    /// Whether LLVM may decide the check at compile time: every value it starts from (the leaves
+    /// of the groups and of the exit test, the groups' wide parts) is computed from constants and
+    /// induction variables of enclosing loops with constant starts, whose ranges LLVM follows
+    /// (n-body's inner loops over j in (i, 5), whose checks fold once the loop over i is unrolled).
+    /// Such a loop is not gated by its trip count: a gate would keep its short runs, all of them,
+    /// in the loop with trap points.
+    private func mayBeDecidedAtCompileTime() -> Bool {
+        func isDerivedFromInductionVariables(_ value: LLVMValueRef, depth: Int = 0) -> Bool {
+            if LLVMIsAConstantInt(value) != nil || inductionForm(value) != nil { return true }
+            guard depth < 4, LLVMIsAInstruction(value) != nil,
+                [LLVMAdd, LLVMSub, LLVMMul, LLVMShl, LLVMZExt, LLVMSExt, LLVMTrunc].contains(LLVMGetInstructionOpcode(value))
+            else { return false }
+            return (0..<UInt32(LLVMGetNumOperands(value))).allSatisfy {
+                isDerivedFromInductionVariables(LLVMGetOperand(value, $0)!, depth: depth + 1)
+            }
+        }
+        var leaves = groups.flatMap { group in group.variable.terms.map(\.leaf) + (group.wide.map { [$0] } ?? []) }
+        for value in [countedExit.counter, countedExit.limit] {
+            switch value {
+            case .narrow(let affine): leaves += affine.terms.map(\.leaf)
+            case .wide(let start, _, _): leaves.append(start)
+            }
+        }
+        return leaves.allSatisfy { isDerivedFromInductionVariables($0) }
     }
 
     /// A leaf as a 32-bit value (a 64-bit leaf, the start of a widened induction variable, modulo 2^32).

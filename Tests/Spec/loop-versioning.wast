@@ -265,6 +265,26 @@
 (assert_trap (invoke "fill" (i32.const 131070) (i32.const 4) (i32.const 2)) "out of bounds memory access")
 (assert_return (invoke "byte" (i32.const 131071)) (i32.const 2))
 
+;; Runs of 8 iterations or more: shorter runs take the loop with trap points on their trip count
+;; alone (LoopVersioning's gate), before any check, so these are the calls that reach the copies.
+;; fill_pairs: 20 iterations; from 131000 the stores reach 131072 (two pages) at i = 18.
+(assert_return (invoke "fill_pairs" (i32.const 12000) (i32.const 0) (i32.const 40)))
+(assert_return (invoke "word" (i32.const 12004)) (i32.const 0))
+(assert_return (invoke "word" (i32.const 12008)) (i32.const 2))
+(assert_return (invoke "word" (i32.const 12152)) (i32.const 38))
+(assert_return (invoke "word" (i32.const 12156)) (i32.const 38))
+(assert_return (invoke "word" (i32.const 12160)) (i32.const 0))
+(assert_trap (invoke "fill_pairs" (i32.const 131000) (i32.const 0) (i32.const 40)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 131068)) (i32.const 16))
+;; fill_wrapped: 12 words from address 0 (p + 8 wraps).
+(assert_return (invoke "fill_wrapped" (i32.const -8) (i32.const 12)))
+(assert_return (invoke "word" (i32.const 44)) (i32.const 0x5a5a5a5a))
+(assert_return (invoke "word" (i32.const 48)) (i32.const 0))
+;; sum_vectors: 10 vectors of 0x01 bytes, 40 lanes of 0x01010101; from 130976 the seventh traps.
+(assert_return (invoke "fill" (i32.const 12400) (i32.const 160) (i32.const 1)))
+(assert_return (invoke "sum_vectors" (i32.const 12400) (i32.const 10)) (i32.const 0x28282828))
+(assert_trap (invoke "sum_vectors" (i32.const 130976) (i32.const 10)) "out of bounds memory access")
+
 ;; Loops with an address that stays the same while they run, beside addresses that move: the copy
 ;; keeps that address's value in a register (alias scopes) when the moving accesses provably stay
 ;; clear of it, and must not when they overlap it.
@@ -407,6 +427,55 @@
 (assert_return (invoke "word" (i32.const 10004)) (i32.const 54))
 (assert_return (invoke "word" (i32.const 10008)) (i32.const 81))
 (assert_return (invoke "word" (i32.const 10012)) (i32.const 324))
+
+;; Runs of 8 iterations or more (shorter ones take the loop with trap points: LoopVersioning's
+;; gate). The words 20000.. hold 1..12.
+(assert_return (invoke "set_word" (i32.const 20000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 20004) (i32.const 2)))
+(assert_return (invoke "set_word" (i32.const 20008) (i32.const 3)))
+(assert_return (invoke "set_word" (i32.const 20012) (i32.const 4)))
+(assert_return (invoke "set_word" (i32.const 20016) (i32.const 5)))
+(assert_return (invoke "set_word" (i32.const 20020) (i32.const 6)))
+(assert_return (invoke "set_word" (i32.const 20024) (i32.const 7)))
+(assert_return (invoke "set_word" (i32.const 20028) (i32.const 8)))
+(assert_return (invoke "set_word" (i32.const 20032) (i32.const 9)))
+(assert_return (invoke "set_word" (i32.const 20036) (i32.const 10)))
+(assert_return (invoke "set_word" (i32.const 20040) (i32.const 11)))
+(assert_return (invoke "set_word" (i32.const 20044) (i32.const 12)))
+;; Apart: 10 + 1 + ... + 10.
+(assert_return (invoke "set_word" (i32.const 20100) (i32.const 10)))
+(assert_return (invoke "accumulate_at" (i32.const 20100) (i32.const 20000) (i32.const 10)))
+(assert_return (invoke "word" (i32.const 20100)) (i32.const 65))
+;; k is the third word: 3 + 1 + 2, then that word (6) again, then + 4 + ... + 10.
+(assert_return (invoke "accumulate_at" (i32.const 20008) (i32.const 20000) (i32.const 10)))
+(assert_return (invoke "word" (i32.const 20008)) (i32.const 61))
+;; The words run off the end at j = 9; the nine before it (6, 3 and 4 in the last three) are added.
+(assert_trap (invoke "accumulate_at" (i32.const 20100) (i32.const 65500) (i32.const 10)) "out of bounds memory access")
+(assert_return (invoke "word" (i32.const 20100)) (i32.const 78))
+;; pairs over 12 words.
+(assert_return (invoke "pairs" (i32.const 20000) (i32.const 12)))
+(assert_return (invoke "word" (i32.const 20000)) (i32.const 136))
+(assert_return (invoke "word" (i32.const 20004)) (i32.const 146))
+(assert_return (invoke "word" (i32.const 20008)) (i32.const 153))
+(assert_return (invoke "word" (i32.const 20024)) (i32.const 93))
+(assert_return (invoke "word" (i32.const 20040)) (i32.const 43))
+(assert_return (invoke "word" (i32.const 20044)) (i32.const 23))
+;; scale: dst one word after src, factor 2: the words become 1, 2, 4, ..., 1024.
+(assert_return (invoke "set_word" (i32.const 22000) (i32.const 1)))
+(assert_return (invoke "set_word" (i32.const 22100) (i32.const 2)))
+(assert_return (invoke "scale" (i32.const 22004) (i32.const 22000) (i32.const 22100) (i32.const 10)))
+(assert_return (invoke "word" (i32.const 22036)) (i32.const 512))
+(assert_return (invoke "word" (i32.const 22040)) (i32.const 1024))
+(assert_return (invoke "word" (i32.const 22044)) (i32.const 0))
+;; src: the words pairs left (136, 146, 153, 99, ...); mem[k] is dst[2], 3 until the third product
+;; makes it 459.
+(assert_return (invoke "set_word" (i32.const 22208) (i32.const 3)))
+(assert_return (invoke "scale" (i32.const 22200) (i32.const 20000) (i32.const 22208) (i32.const 10)))
+(assert_return (invoke "word" (i32.const 22200)) (i32.const 408))
+(assert_return (invoke "word" (i32.const 22204)) (i32.const 438))
+(assert_return (invoke "word" (i32.const 22208)) (i32.const 459))
+(assert_return (invoke "word" (i32.const 22212)) (i32.const 45441))
+(assert_return (invoke "word" (i32.const 22236)) (i32.const 27540))
 
 ;; n-body's shape: an inner loop whose base p and count n move in lockstep with the outer loop's i
 ;; (p = base + 64·i, n = 8 - i; mem32[p + 8 + 4·k] = n - k), run only where a guard on i lets it.
