@@ -199,17 +199,23 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
     @Test func objectsAreDeterministic() throws {
         let module = try validateModule(
             moduleWithFunction(params: [i32, i32], results: [i32], body: [0x20, 0x00, 0x20, 0x01, 0x6E], memory: true))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-lowering-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var outputs: [Data] = []
-        for i in 0..<2 {
-            let path = directory.appendingPathComponent("m\(i).o").path
-            try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: CompileOptions(), objectPath: path)
-            outputs.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let outputs = try withTemporaryDirectory { directory in
+            try (0..<2).map { i in
+                let path = directory.appendingPathComponent("m\(i).o").path
+                try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: CompileOptions(), objectPath: path)
+                return try Data(contentsOf: URL(fileURLWithPath: path))
+            }
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0].prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]))
+    }
+
+    /// `body`'s result with a new temporary directory, which is removed afterwards.
+    func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-lowering-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try body(directory)
     }
 
     /// What LLVM's tool `name` (llvm-readobj, llvm-objdump) prints for `arguments`.
@@ -240,21 +246,20 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         let bytes = header + section(1, vector([[0x60, 0x01, i32, 0x01, i32]])) + section(3, vector([[0x00]]))
             + section(7, vector([name("choose") + [0x00, 0x00]])) + section(10, vector([uleb(UInt64(code.count)) + code]))
         let module = try validateModule(bytes)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-relocation-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var options = CompileOptions()
-        options.target = .x86_64Linux
-        // Only the object (for the user to link, maybe into a PIE): position independent.
-        options.objectOutput = directory.appendingPathComponent("alone.o").path
-        try Compiler.compileExecutable(module, output: nil, options: options)
-        let alone = try relocations(of: options.objectOutput!)
-        #expect(alone.contains("R_X86_64_PC32") || alone.contains("R_X86_64_PLT32"))
-        #expect(!alone.contains("R_X86_64_32S"))
-        // The object wasm2native links into its (non-PIE) executable: absolute addresses.
-        options.objectOutput = directory.appendingPathComponent("linked.o").path
-        try Compiler.compileExecutable(module, output: directory.appendingPathComponent("app").path, options: options)
-        #expect(try relocations(of: options.objectOutput!).contains("R_X86_64_32S"))
+        try withTemporaryDirectory { directory in
+            var options = CompileOptions()
+            options.target = .x86_64Linux
+            // Only the object (for the user to link, maybe into a PIE): position independent.
+            options.objectOutput = directory.appendingPathComponent("alone.o").path
+            try Compiler.compileExecutable(module, output: nil, options: options)
+            let alone = try relocations(of: options.objectOutput!)
+            #expect(alone.contains("R_X86_64_PC32") || alone.contains("R_X86_64_PLT32"))
+            #expect(!alone.contains("R_X86_64_32S"))
+            // The object wasm2native links into its (non-PIE) executable: absolute addresses.
+            options.objectOutput = directory.appendingPathComponent("linked.o").path
+            try Compiler.compileExecutable(module, output: directory.appendingPathComponent("app").path, options: options)
+            #expect(try relocations(of: options.objectOutput!).contains("R_X86_64_32S"))
+        }
     }
 
     @Test func brTableIsAJumpTableWithItsDefaultAsTheLastEntry() throws {
@@ -284,14 +289,13 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
 
     @Test func eachHandlerOfADispatchLoopEndsInAnIndirectJumpOfItsOwn() throws {
         let module = try validateModule(Self.interpreterLoop(handlers: 20))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-dispatch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let object = directory.appendingPathComponent("m.o").path
-        var options = CompileOptions()
-        options.target = .x86_64Linux
-        try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: options, objectPath: object)
-        let disassembly = try llvmTool("llvm-objdump", ["-d", "--no-show-raw-insn", object])
+        let disassembly = try withTemporaryDirectory { directory in
+            let object = directory.appendingPathComponent("m.o").path
+            var options = CompileOptions()
+            options.target = .x86_64Linux
+            try Compiler.compileObject(module, loweringOptions: LoweringOptions(), options: options, objectPath: object)
+            return try llvmTool("llvm-objdump", ["-d", "--no-show-raw-insn", object])
+        }
         // One shared `jmpq *table(,%reg,8)` would be 1; the dispatch is copied into the handlers.
         let indirectJumps = disassembly.split(separator: "\n").filter { $0.contains("jmpq\t*") }.count
         #expect(indirectJumps >= 20)
@@ -309,15 +313,14 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
     /// Optimised IR of `bytes` at -O2, with or without loop versioning.
     func optimizedIR(_ bytes: [UInt8], loopVersioning: Bool) throws -> String {
         let module = try validateModule(bytes)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("w2n-versioning-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var options = CompileOptions()
-        options.loopVersioning = loopVersioning
-        options.llvmIROutput = directory.appendingPathComponent("m.ll").path
-        try Compiler.compileObject(
-            module, loweringOptions: LoweringOptions(), options: options, objectPath: directory.appendingPathComponent("m.o").path)
-        return try String(contentsOfFile: options.llvmIROutput!, encoding: .utf8)
+        return try withTemporaryDirectory { directory in
+            var options = CompileOptions()
+            options.loopVersioning = loopVersioning
+            options.llvmIROutput = directory.appendingPathComponent("m.ll").path
+            try Compiler.compileObject(
+                module, loweringOptions: LoweringOptions(), options: options, objectPath: directory.appendingPathComponent("m.o").path)
+            return try String(contentsOfFile: options.llvmIROutput!, encoding: .utf8)
+        }
     }
 
     @Test func aCountedLoopInBoundsGetsAVectorizedCopyWithoutTrapPoints() throws {
