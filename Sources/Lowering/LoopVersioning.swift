@@ -332,6 +332,22 @@ private final class FunctionVersioner {
         return result
     }
 
+    /// Gives `block`'s phis an incoming value from `source`, a new predecessor, for each one they
+    /// have from `model`: that value, as `value` maps it.
+    func addEdge(
+        into block: LLVMBasicBlockRef, from source: LLVMBasicBlockRef, like model: LLVMBasicBlockRef,
+        value: (LLVMValueRef) -> LLVMValueRef
+    ) {
+        for phi in instructions(of: block) {
+            guard LLVMIsAPHINode(phi) != nil else { break }
+            for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == model {
+                var incomingValue: LLVMValueRef? = value(LLVMGetIncomingValue(phi, i)!)
+                var incomingBlock: LLVMBasicBlockRef? = source
+                LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
+            }
+        }
+    }
+
     // MARK: - Instructions
 
     func instructions(of block: LLVMBasicBlockRef) -> [LLVMValueRef] {
@@ -724,19 +740,11 @@ private struct LoopCandidate {
             }
         }
 
-        // The preheader: the trip count, and per group its base b and whether it stays in bounds.
+        // The preheader: the trip count N and whether its formula holds; the copy runs when it
+        // does and all N iterations are in bounds.
         let (memoryBase, memoryDescriptor) = versioner.memoryBaseAndDescriptor()
         let preheaderBranch = LLVMGetBasicBlockTerminator(preheader)!
         LLVMPositionBuilderBefore(builder, preheaderBranch)
-        let memorySize = context.irBuilder.memorySize(descriptor: memoryDescriptor, minimumBytes: context.minimumMemoryBytes)
-        // Each group's accesses go through a pointer of its own, memory0 + b made by inttoptr:
-        // LLVM then sees one object per group (accesses of a group are apart by constants, which
-        // its dependence analysis handles) and checks overlaps between groups at run time. With
-        // memory0 as everybody's object it would check every pair of pointers, and the pair of
-        // accesses a[i] and a[i + 1] of a loop unrolled by two always overlaps.
-        let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.i64, "")!
-        // The trip count N and whether its formula holds; the copy runs when it does and all N
-        // iterations are in bounds.
         let (tripCount, valid) = self.tripCount(of: countedExit)
         LLVMSetValueName2(tripCount, "fast.trips", 10)
         // The gate: a run of fewer than `shortestTrip` iterations takes the original loop without
@@ -747,7 +755,15 @@ private struct LoopCandidate {
             : LLVMBuildICmp(builder, LLVMIntUGE, tripCount, constant(LoopVersioning.shortestTrip), "fast.long")!
         LLVMBuildCondBr(builder, long, checkBlock, header)
         LLVMInstructionEraseFromParent(preheaderBranch)
+        // The check block: per group its base b and whether it stays in bounds.
         LLVMPositionBuilderAtEnd(builder, checkBlock)
+        let memorySize = context.irBuilder.memorySize(descriptor: memoryDescriptor, minimumBytes: context.minimumMemoryBytes)
+        // Each group's accesses go through a pointer of its own, memory0 + b made by inttoptr:
+        // LLVM then sees one object per group (accesses of a group are apart by constants, which
+        // its dependence analysis handles) and checks overlaps between groups at run time. With
+        // memory0 as everybody's object it would check every pair of pointers, and the pair of
+        // accesses a[i] and a[i + 1] of a loop unrolled by two always overlaps.
+        let memoryAddress = LLVMBuildPtrToInt(builder, memoryBase, types.i64, "")!
         var enter = valid
         let steps = LLVMBuildSub(builder, tripCount, constant(1), "")!
         let maximumSteps: Int64
@@ -860,30 +876,14 @@ private struct LoopCandidate {
                 if !bodySet.contains(successor) && !exits.contains(successor) { exits.append(successor) }
             }
             for exit in exits {
-                let source = copyOf(block)
-                for phi in versioner.instructions(of: exit) {
-                    guard LLVMIsAPHINode(phi) != nil else { break }
-                    for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == block {
-                        let value = LLVMGetIncomingValue(phi, i)!
-                        var incomingValue: LLVMValueRef? = map[value] ?? value
-                        var incomingBlock: LLVMBasicBlockRef? = source
-                        LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
-                    }
-                }
+                versioner.addEdge(into: exit, from: copyOf(block), like: block) { map[$0] ?? $0 }
             }
         }
 
         // The check chooses; the original header's phis take the preheader's values from it too.
         LLVMPositionBuilderAtEnd(builder, checkBlock)
         LLVMBuildCondBr(builder, enter, fastHeader, header)
-        for phi in versioner.instructions(of: header) {
-            guard LLVMIsAPHINode(phi) != nil else { break }
-            for i in 0..<LLVMCountIncoming(phi) where LLVMGetIncomingBlock(phi, i) == preheader {
-                var incomingValue: LLVMValueRef? = LLVMGetIncomingValue(phi, i)
-                var incomingBlock: LLVMBasicBlockRef? = checkBlock
-                LLVMAddIncoming(phi, &incomingValue, &incomingBlock, 1)
-            }
-        }
+        versioner.addEdge(into: header, from: checkBlock, like: preheader) { $0 }
     }
 
     /// Whether LLVM may decide the check at compile time: every value it starts from (the leaves
