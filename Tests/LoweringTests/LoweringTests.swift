@@ -311,11 +311,12 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
     }()
 
     /// Optimised IR of `bytes` at -O2, with or without loop versioning.
-    func optimizedIR(_ bytes: [UInt8], loopVersioning: Bool) throws -> String {
+    func optimizedIR(_ bytes: [UInt8], loopVersioning: Bool, cpu: String = "baseline") throws -> String {
         let module = try validateModule(bytes)
         return try withTemporaryDirectory { directory in
             var options = CompileOptions()
             options.loopVersioning = loopVersioning
+            options.cpu = cpu
             options.llvmIROutput = directory.appendingPathComponent("m.ll").path
             try Compiler.compileObject(
                 module, loweringOptions: LoweringOptions(), options: options, objectPath: directory.appendingPathComponent("m.o").path)
@@ -334,6 +335,15 @@ func lowerToIR(_ bytes: [UInt8], options: LoweringOptions = LoweringOptions()) t
         let original = try optimizedIR(Self.addArraysLoop, loopVersioning: false)
         #expect(!original.contains("x double>"))
         #expect(!original.contains("%fast."))
+    }
+
+    @Test func vectorsAreAtMost256BitsWideOnAMDsAVX512CPUs() throws {
+        // LLVM's own choice for znver5 would be 512 bits: <8 x double>.
+        for cpu in ["znver5", "skylake-avx512", "x86-64-v3"] {
+            let ir = try optimizedIR(Self.addArraysLoop, loopVersioning: true, cpu: cpu)
+            #expect(ir.contains("<4 x double>"), "\(cpu)")
+            #expect(!ir.contains("<8 x double>"), "\(cpu)")
+        }
     }
 
     @Test func anAddressThatStaysBesideMovingOnesIsKeptInARegisterInTheCopy() throws {
