@@ -163,20 +163,19 @@ final class TargetMachine {
     /// loops with 512-bit vectors, 16 lanes of 32 bits interleaved 4 times: a loop must run 64
     /// iterations to enter its vector body, and every entry pays the vector set-up (broadcasts,
     /// constant loads). Loops of wasm programs are mostly shorter. On a Zen 5 machine, 256 bits
-    /// made fannkuch-redux 6% faster (its 11-element loops; 1.16x native before) and sha256 4%,
-    /// and left matmul, spectral-norm and n-body as fast (bench/README.md). Without AVX-512 the
-    /// attribute changes nothing.
+    /// made fannkuch-redux 6% faster (its 11-element loops; 1.16x native before) and left sha256,
+    /// matmul, spectral-norm and n-body within their spread (bench/README.md). Without AVX-512
+    /// the attribute changes nothing.
     func configure(_ module: LLVMModuleRef) {
         LLVMSetTarget(module, target.llvmTriple)
         let layout = LLVMCreateTargetDataLayout(machine)
         LLVMSetModuleDataLayout(module, layout)
         LLVMDisposeTargetData(layout)
         guard target == .x86_64Linux else { return }
-        let context = LLVMGetModuleContext(module)
+        let attribute = LLVMCreateStringAttribute(LLVMGetModuleContext(module), "prefer-vector-width", 19, "256", 3)
         var function = LLVMGetFirstFunction(module)
         while let current = function {
             if LLVMCountBasicBlocks(current) > 0 {
-                let attribute = LLVMCreateStringAttribute(context, "prefer-vector-width", 19, "256", 3)
                 LLVMAddAttributeAtIndex(current, UInt32.max /* LLVMAttributeFunctionIndex */, attribute)
             }
             function = LLVMGetNextFunction(current)
